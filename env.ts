@@ -1,0 +1,175 @@
+/**
+ * Configuration, read and validated once. Nothing else reads process.env: a bad value stops start-up with a
+ * message that names the variable, instead of failing later inside a request.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const deploymentSchema = z.enum(["local", "production"]);
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const regionList = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    if (value === "*" || value === "") return "*" as const;
+    const regions = value.split(",").map((region) => region.trim().toUpperCase());
+    for (const region of regions) {
+      if (!/^[A-Z]{2}$/.test(region)) {
+        ctx.addIssue({ code: "custom", message: `"${region}" is not a two-letter region code` });
+        return z.NEVER;
+      }
+    }
+    return new Set(regions);
+  });
+
+const rawSchema = z.object({
+  MIMI_DEPLOYMENT: deploymentSchema.default("local"),
+  HOST: z.string().trim().min(1).default("localhost"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PUBLIC_ORIGIN: optionalString.pipe(z.url().optional()),
+  DATA_DIR: z.string().trim().min(1).default(".data"),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+      .optional(),
+  ),
+  SMTP_FROM: z.string().trim().min(3).default("mimi-discovery <no-reply@localhost>"),
+  SMS_GATEWAY_URL: optionalString.pipe(z.url().optional()),
+  SMS_GATEWAY_TOKEN: optionalString,
+  PHONE_REGIONS: regionList.default("*"),
+  DEFAULT_PHONE_REGION: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, "must be a two-letter region code such as US")
+      .transform((value) => value.toUpperCase())
+      .optional(),
+  ),
+  TRUSTED_PROXIES: z.string().trim().default(""),
+  SEED_DEMO_MSPS: z.enum(["true", "false"]).optional(),
+  TEST_HOOKS: z.enum(["0", "1"]).default("0"),
+});
+
+export type Env = {
+  deployment: z.infer<typeof deploymentSchema>;
+  host: string;
+  port: number;
+  publicOrigin: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  authSecret: string;
+  smtp: { url: string; from: string } | undefined;
+  smsGateway: { url: string; token: string } | undefined;
+  phoneRegions: "*" | Set<string>;
+  defaultPhoneRegion: string | undefined;
+  trustedProxies: string[];
+  seedDemoMsps: boolean;
+  testHooks: boolean;
+  /** True when some channel writes codes to the development outbox instead of delivering them. */
+  devOutbox: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses a configuration from an environment-like record. Pure apart from the local secret file. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = rawSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".") || "configuration"}: ${issue.message}`),
+    );
+  }
+  const raw = parsed.data;
+  const production = raw.MIMI_DEPLOYMENT === "production";
+  const problems: string[] = [];
+
+  if (raw.SMS_GATEWAY_URL && !raw.SMS_GATEWAY_TOKEN) {
+    problems.push("SMS_GATEWAY_TOKEN: required when SMS_GATEWAY_URL is set");
+  }
+  if (production) {
+    if (!raw.AUTH_SECRET) problems.push("AUTH_SECRET: required in production (at least 32 random characters)");
+    if (!raw.PUBLIC_ORIGIN) problems.push("PUBLIC_ORIGIN: required in production (the https:// origin users reach)");
+    else if (!raw.PUBLIC_ORIGIN.startsWith("https://")) problems.push("PUBLIC_ORIGIN: must be https:// in production");
+    if (!raw.SMTP_URL) problems.push("SMTP_URL: required in production (email codes need real delivery)");
+    if (!raw.SMS_GATEWAY_URL) problems.push("SMS_GATEWAY_URL: required in production (phone codes need real delivery)");
+    if (raw.TEST_HOOKS === "1") problems.push("TEST_HOOKS: must not be enabled in production");
+  }
+  const trustedProxies = raw.TRUSTED_PROXIES.split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicOrigin = new URL(raw.PUBLIC_ORIGIN ?? `http://localhost:${raw.PORT}`).origin;
+  return {
+    deployment: raw.MIMI_DEPLOYMENT,
+    host: raw.HOST,
+    port: raw.PORT,
+    publicOrigin,
+    dataDir: path.resolve(raw.DATA_DIR),
+    databaseUrl: raw.DATABASE_URL,
+    authSecret: raw.AUTH_SECRET ?? readOrCreateLocalSecret(path.resolve(raw.DATA_DIR)),
+    smtp: raw.SMTP_URL ? { url: raw.SMTP_URL, from: raw.SMTP_FROM } : undefined,
+    smsGateway:
+      raw.SMS_GATEWAY_URL && raw.SMS_GATEWAY_TOKEN
+        ? { url: raw.SMS_GATEWAY_URL, token: raw.SMS_GATEWAY_TOKEN }
+        : undefined,
+    phoneRegions: raw.PHONE_REGIONS,
+    defaultPhoneRegion: raw.DEFAULT_PHONE_REGION,
+    trustedProxies,
+    seedDemoMsps: raw.SEED_DEMO_MSPS ? raw.SEED_DEMO_MSPS === "true" : !production,
+    testHooks: raw.TEST_HOOKS === "1",
+    devOutbox: !raw.SMTP_URL || !raw.SMS_GATEWAY_URL,
+  };
+}
+
+/**
+ * A newcomer's `npm start` has no AUTH_SECRET: generate one on first start and keep it beside the embedded
+ * database, so sessions and stored code hashes survive a restart. Production refuses to get here.
+ */
+function readOrCreateLocalSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth-secret");
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  try {
+    // "wx" fails if another process won the race; then its secret is the one to use.
+    writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+    return secret;
+  } catch {
+    return readFileSync(file, "utf8").trim();
+  }
+}
+
+const cacheKey = Symbol.for("mimi.env");
+type EnvCache = { [cacheKey]?: Env };
+
+/** The process's configuration. Cached on globalThis: the custom server and Next's bundle share one answer. */
+export function getEnv(): Env {
+  const cache = globalThis as EnvCache;
+  cache[cacheKey] ??= parseEnv(process.env);
+  return cache[cacheKey];
+}

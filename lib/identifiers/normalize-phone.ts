@@ -1,0 +1,66 @@
+import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import type { PhoneCsi, PhoneLineType } from "./csi";
+import { IdentifierError } from "./identifier-error";
+
+/** Longer input is never a phone number, and bounding it keeps the parser's work bounded. */
+const MAX_INPUT_LENGTH = 64;
+
+// Protocol section 1: spaces, dots, dashes, parentheses and zero-width characters are formatting, nothing more.
+const FORMATTING = /[\s.\-\u2010-\u2015\u2212()\u200B-\u200D\u2060\uFEFF]/gu;
+const CONTROL = /[\u0000-\u001F\u007F]/u;
+const EXTENSION = /(?:;ext=|ext\.?|extension|x|#)\s*\d+\s*$/iu;
+
+const LINE_TYPES: Record<string, PhoneLineType> = {
+  MOBILE: "mobile",
+  FIXED_LINE: "fixed_line",
+  FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+  VOIP: "voip",
+  PERSONAL_NUMBER: "personal_number",
+  TOLL_FREE: "toll_free",
+  PREMIUM_RATE: "premium_rate",
+  SHARED_COST: "shared_cost",
+  UAN: "uan",
+  PAGER: "pager",
+  VOICEMAIL: "voicemail",
+};
+
+export type NormalizePhoneOptions = { defaultRegion?: string | undefined };
+
+/** Turns a loosely typed phone number into its E.164 `tel:` form, or explains why it cannot. */
+export function normalizePhone(input: string, options: NormalizePhoneOptions = {}): PhoneCsi {
+  if (input.length > MAX_INPUT_LENGTH) throw new IdentifierError("too_long", "That is too long to be a phone number.");
+  if (CONTROL.test(input)) {
+    throw new IdentifierError("control_characters", "Line breaks and control characters are not allowed.");
+  }
+  let text = input.normalize("NFKC").trim();
+  if (/^tel:/iu.test(text)) text = text.slice(4);
+  if (EXTENSION.test(text)) {
+    throw new IdentifierError("extension_not_allowed", "Enter the number without an extension.");
+  }
+  const compact = text.replace(FORMATTING, "");
+  if (compact === "" || compact === "+") throw new IdentifierError("empty", "Enter a phone number.");
+  if (/\p{L}/u.test(compact)) {
+    throw new IdentifierError("letters_in_number", "A phone number contains digits only, no letters.");
+  }
+  if (!/^\+?\d+$/u.test(compact)) {
+    throw new IdentifierError("invalid_number", "A phone number contains digits only, with an optional leading +.");
+  }
+  const international = compact.startsWith("+");
+  if (!international && !options.defaultRegion) {
+    throw new IdentifierError("missing_country_code", "Include the country code, starting with + (for example +1 408 555 0100).");
+  }
+  const parsed = international
+    ? parsePhoneNumberFromString(compact)
+    : parsePhoneNumberFromString(compact, options.defaultRegion as CountryCode);
+  if (!parsed || !parsed.isValid()) {
+    throw new IdentifierError("invalid_number", "That is not a valid phone number.");
+  }
+  const e164 = parsed.number as `+${string}`;
+  return {
+    kind: "tel",
+    uri: `tel:${e164}`,
+    e164,
+    region: parsed.country,
+    lineType: LINE_TYPES[parsed.getType() ?? ""] ?? "unknown",
+  };
+}

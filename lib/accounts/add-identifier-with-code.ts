@@ -1,0 +1,25 @@
+import type { Database } from "../../db/client";
+import { withTransaction } from "../../db/transaction";
+import type { AppKeys } from "../crypto/app-keys";
+import { consumeCode, type ConsumeCodeOutcome } from "../otp/consume-code";
+import { claimIdentifier } from "./claim-identifier";
+
+export type AddIdentifierOutcome = { ok: true; uri: string } | Exclude<ConsumeCodeOutcome, { ok: true }>;
+
+/** Adds the identifier a code was sent to, to the account that asked for the code. */
+export async function addIdentifierWithCode(options: {
+  db: Database;
+  keys: Pick<AppKeys, "otp" | "buckets">;
+  userId: string;
+  challengeId: string;
+  code: string;
+  now: Date;
+}): Promise<AddIdentifierOutcome> {
+  const { db, keys, userId, challengeId, code, now } = options;
+  return withTransaction(db, async (tx) => {
+    const outcome = await consumeCode({ tx, keys, challengeId, code, purpose: "add_identifier", userId, now });
+    if (!outcome.ok) return outcome;
+    await claimIdentifier(tx, userId, outcome.challenge, now);
+    return { ok: true, uri: outcome.challenge.identifier };
+  });
+}

@@ -1,0 +1,31 @@
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { identifiers } from "../../db/schema";
+import { withTransaction } from "../../db/transaction";
+
+export type RemoveIdentifierOutcome = { ok: true } | { ok: false; reason: "not_found" | "last_identifier" };
+
+/**
+ * Removes one of the account's identifiers. The last one stays: without it the person could not sign in again.
+ * The caller checks that the session is freshly authenticated.
+ */
+export async function removeIdentifier(options: {
+  db: Database;
+  userId: string;
+  identifierId: string;
+}): Promise<RemoveIdentifierOutcome> {
+  const { db, userId, identifierId } = options;
+  if (!/^[0-9a-f-]{36}$/u.test(identifierId)) return { ok: false, reason: "not_found" };
+  return withTransaction(db, async (tx) => {
+    // Lock the account's identifiers so two concurrent removals cannot each leave the other's as "the last".
+    const owned = await tx
+      .select({ id: identifiers.id })
+      .from(identifiers)
+      .where(eq(identifiers.userId, userId))
+      .for("update");
+    if (!owned.some((row) => row.id === identifierId)) return { ok: false, reason: "not_found" };
+    if (owned.length <= 1) return { ok: false, reason: "last_identifier" };
+    await tx.delete(identifiers).where(and(eq(identifiers.id, identifierId), eq(identifiers.userId, userId)));
+    return { ok: true };
+  });
+}

@@ -1,0 +1,19 @@
+import { deriveKey } from "./secrets";
+
+/** Every key the app derives from AUTH_SECRET, by purpose. */
+export type AppKeys = {
+  /** Keys the hash of one-time codes at rest. */
+  otp: Buffer;
+  /** Keys rate-limit buckets, so that table holds no identifier or IP address in clear. */
+  buckets: Buffer;
+  /** Seals the DP's private signing keys at rest. */
+  sealing: Buffer;
+};
+
+export function deriveAppKeys(secret: string): AppKeys {
+  return {
+    otp: deriveKey(secret, "otp-code-hash v1"),
+    buckets: deriveKey(secret, "rate-limit-bucket v1"),
+    sealing: deriveKey(secret, "signing-key-seal v1"),
+  };
+}

@@ -1,0 +1,54 @@
+import { request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { CLIENT_IP_HEADER, createTrustedProxyList, resolveClientIp } from "./client-ip";
+import { createAppServer } from "./create-app-server";
+
+const none = createTrustedProxyList([]);
+const proxies = createTrustedProxyList(["10.0.0.0/8", "::1"]);
+
+describe("resolveClientIp", () => {
+  it("ignores X-Forwarded-For from a client that is not a trusted proxy", () => {
+    expect(resolveClientIp("203.0.113.5", "198.51.100.1", none)).toBe("203.0.113.5");
+    expect(resolveClientIp("::ffff:203.0.113.5", "198.51.100.1", proxies)).toBe("203.0.113.5");
+  });
+
+  it("reads the chain from the right behind trusted proxies, so a prepended spoof is skipped", () => {
+    expect(resolveClientIp("10.1.2.3", "1.1.1.1, 198.51.100.9, 10.0.0.7", proxies)).toBe("198.51.100.9");
+    expect(resolveClientIp("::1", "198.51.100.9", proxies)).toBe("198.51.100.9");
+  });
+
+  it("falls back to the peer when the forwarded chain is garbage or only proxies", () => {
+    expect(resolveClientIp("10.1.2.3", "not-an-ip", proxies)).toBe("10.1.2.3");
+    expect(resolveClientIp("10.1.2.3", "10.0.0.1", proxies)).toBe("10.1.2.3");
+    expect(resolveClientIp("10.1.2.3", undefined, proxies)).toBe("10.1.2.3");
+  });
+
+  it("refuses a trusted-proxy entry that is not an address", () => {
+    expect(() => createTrustedProxyList(["proxy.example"])).toThrow(/TRUSTED_PROXIES/);
+  });
+});
+
+describe("createAppServer", () => {
+  it("overwrites a client-supplied client-IP header and ignores a spoofed X-Forwarded-For", async () => {
+    const server = createAppServer((req, res) => {
+      res.end(String(req.headers[CLIENT_IP_HEADER]));
+    }, none);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        { port, host: "127.0.0.1", headers: { [CLIENT_IP_HEADER]: "6.6.6.6", "x-forwarded-for": "7.7.7.7" } },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+          res.on("end", () => resolve(text));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(body).toBe("127.0.0.1");
+  });
+});

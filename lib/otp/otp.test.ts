@@ -1,0 +1,195 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { otpChallenges, rateEvents } from "../../db/schema";
+import { createOtpHarness, testKeys } from "../../test/support/otp-harness";
+import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
+import { consumeCode } from "./consume-code";
+import { OtpError } from "./otp-error";
+
+let testDb: TestDatabase;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(async () => {
+  await testDb.close();
+});
+beforeEach(async () => {
+  await testDb.db.execute(sql`truncate otp_challenges, rate_events cascade`);
+});
+
+const consume = (challengeId: string, code: string, now: Date) =>
+  testDb.db.transaction((tx) => consumeCode({ tx, keys: testKeys, challengeId, code, purpose: "sign_in", now }));
+
+describe("requestCode", () => {
+  it("sends six CSPRNG digits and stores only a keyed hash bound to the challenge", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const { challengeId, channel } = await otp.request("Alice@Example.com");
+    expect(channel).toBe("email");
+    expect(otp.lastCode()).toMatch(/^\d{6}$/);
+    expect(otp.sent[0]!.csi.uri).toBe("mailto:alice@example.com");
+    const [row] = await testDb.db.select().from(otpChallenges).where(eq(otpChallenges.id, challengeId));
+    expect(JSON.stringify(row)).not.toContain(otp.lastCode());
+    expect(row!.expiresAt.getTime() - otp.now().getTime()).toBe(10 * 60_000);
+  });
+
+  it("answers the same for an identifier nobody has and one that is known", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const first = await otp.request("nobody@example.com");
+    const code = otp.lastCode();
+    await consume(first.challengeId, code, otp.now());
+    const known = await otp.request("nobody@example.com");
+    const unknown = await otp.request("stranger@example.com");
+    expect(Object.keys(known).sort()).toEqual(Object.keys(unknown).sort());
+    expect(known.channel).toBe(unknown.channel);
+    expect(known.expiresAt).toEqual(unknown.expiresAt);
+  });
+
+  it("sends SMS to mobiles, calls landlines and refuses unserved countries before sending anything", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const mobile = await otp.request("+33 6 12 34 56 78");
+    expect(mobile.channel).toBe("sms");
+    const landline = await otp.request("+44 20 7946 0958");
+    expect(landline.channel).toBe("voice");
+    const refused = otp.request("+49 30 123456", { phoneRegions: new Set(["US", "FR", "GB"]) });
+    await expect(refused).rejects.toMatchObject({ code: "region_not_served" });
+    await expect(otp.request("+1 900 555 0100")).rejects.toMatchObject({ code: "unsupported_line_type" });
+    expect(otp.sent).toHaveLength(2);
+    const rows = await testDb.db.select().from(otpChallenges);
+    expect(rows).toHaveLength(2);
+  });
+
+  it("allows 5 sends per identifier per 10 minutes, then tells how long to wait", async () => {
+    const otp = createOtpHarness(testDb.db);
+    for (let i = 0; i < 5; i += 1) {
+      await otp.request("bob@example.com");
+      otp.advance(60_000);
+    }
+    const refused = await otp.request("Bob@EXAMPLE.com").catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OtpError);
+    expect(refused).toMatchObject({ code: "rate_limited", retryAfterSeconds: 300 });
+    expect(otp.sent).toHaveLength(5);
+    otp.advance(300_000);
+    await expect(otp.request("bob@example.com")).resolves.toBeDefined();
+  });
+
+  it("allows 10 sends per IP per hour and 30 per day, whatever the identifiers", async () => {
+    const otp = createOtpHarness(testDb.db);
+    for (let i = 0; i < 10; i += 1) await otp.request(`user${i}@example.com`, { clientIp: "198.51.100.7" });
+    await expect(otp.request("user10@example.com", { clientIp: "198.51.100.7" })).rejects.toMatchObject({
+      code: "rate_limited",
+    });
+    await expect(otp.request("user10@example.com", { clientIp: "198.51.100.8" })).resolves.toBeDefined();
+    for (let hour = 1; hour <= 2; hour += 1) {
+      otp.advance(60 * 60_000 + 1);
+      for (let i = 0; i < 10; i += 1) await otp.request(`h${hour}u${i}@example.com`, { clientIp: "198.51.100.7" });
+    }
+    otp.advance(60 * 60_000 + 1);
+    await expect(otp.request("day@example.com", { clientIp: "198.51.100.7" })).rejects.toMatchObject({
+      code: "rate_limited",
+    });
+  });
+
+  it("keeps no identifier or IP address in clear in the rate-limit table", async () => {
+    const otp = createOtpHarness(testDb.db);
+    await otp.request("carol@example.com", { clientIp: "203.0.113.9" });
+    const rows = await testDb.db.select().from(rateEvents);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toMatch(/carol|203\.0\.113\.9/);
+  });
+
+  it("closes the challenge and sends nothing more when delivery fails", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const failing = otp.request("dave@example.com", {
+      deliver: async () => {
+        throw new Error("gateway down");
+      },
+    });
+    await expect(failing).rejects.toMatchObject({ code: "delivery_failed" });
+    const [row] = await testDb.db.select().from(otpChallenges);
+    expect(row!.closedAt).not.toBeNull();
+  });
+});
+
+describe("consumeCode", () => {
+  it("accepts the right code once", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const { challengeId } = await otp.request("erin@example.com");
+    expect(await consume(challengeId, otp.lastCode(), otp.now())).toMatchObject({ ok: true });
+    expect(await consume(challengeId, otp.lastCode(), otp.now())).toEqual({ ok: false, reason: "used" });
+  });
+
+  it("ends the challenge after 5 wrong codes: a correct sixth guess is refused", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const { challengeId } = await otp.request("frank@example.com");
+    const wrong = otp.lastCode() === "000000" ? "111111" : "000000";
+    const outcomes = [];
+    for (let i = 0; i < 5; i += 1) outcomes.push(await consume(challengeId, wrong, otp.now()));
+    expect(outcomes.map((outcome) => ("attemptsLeft" in outcome ? outcome.attemptsLeft : "reason" in outcome ? outcome.reason : "ok"))).toEqual([
+      4, 3, 2, 1, "too_many_attempts",
+    ]);
+    expect(await consume(challengeId, otp.lastCode(), otp.now())).toEqual({ ok: false, reason: "too_many_attempts" });
+  });
+
+  it("refuses a code after 10 minutes", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const { challengeId } = await otp.request("grace@example.com");
+    otp.advance(10 * 60_000);
+    expect(await consume(challengeId, otp.lastCode(), otp.now())).toEqual({ ok: false, reason: "expired" });
+  });
+
+  it("binds a code to its challenge: the digits of one are worthless for another", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const first = await otp.request("heidi@example.com");
+    const firstCode = otp.lastCode();
+    const second = await otp.request("ivan@example.com");
+    const secondCode = otp.lastCode();
+    if (firstCode !== secondCode) {
+      expect(await consume(second.challengeId, firstCode, otp.now())).toMatchObject({ reason: "wrong_code" });
+    }
+    expect(await consume(first.challengeId, firstCode, otp.now())).toMatchObject({ ok: true });
+    expect(await consume("not-a-uuid", secondCode, otp.now())).toEqual({ ok: false, reason: "unknown" });
+  });
+
+  it("binds a code to its purpose and account", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const { challengeId } = await otp.request("judy@example.com");
+    const outcome = await testDb.db.transaction((tx) =>
+      consumeCode({ tx, keys: testKeys, challengeId, code: otp.lastCode(), purpose: "reauthenticate", userId: "u1", now: otp.now() }),
+    );
+    expect(outcome).toEqual({ ok: false, reason: "unknown" });
+  });
+
+  it("a resend invalidates the previous code and keeps the failure count", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const first = await otp.request("ken@example.com");
+    const firstCode = otp.lastCode();
+    const wrong = firstCode === "000000" ? "111111" : "000000";
+    await consume(first.challengeId, wrong, otp.now());
+    const second = await otp.request("ken@example.com");
+    expect(await consume(first.challengeId, firstCode, otp.now())).toEqual({ ok: false, reason: "closed" });
+    const failures = await testDb.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(rateEvents)
+      .where(sql`${rateEvents.bucket} like 'otp-fail-id:%'`);
+    expect(failures[0]!.count).toBe(1);
+    expect(await consume(second.challengeId, otp.lastCode(), otp.now())).toMatchObject({ ok: true });
+  });
+
+  it("blocks an identifier for 24 hours after 20 failures in 24 hours", async () => {
+    const otp = createOtpHarness(testDb.db);
+    let challengeId = "";
+    for (let failure = 0; failure < 20; failure += 1) {
+      if (failure % 4 === 0) {
+        otp.advance(10 * 60_000); // stay under the send limit
+        ({ challengeId } = await otp.request("mallory@example.com"));
+      }
+      const wrong = otp.lastCode() === "000000" ? "111111" : "000000";
+      const outcome = await consume(challengeId, wrong, otp.now());
+      if (failure === 19) expect(outcome).toEqual({ ok: false, reason: "blocked" });
+    }
+    expect(await consume(challengeId, otp.lastCode(), otp.now())).toMatchObject({ ok: false });
+    await expect(otp.request("mallory@example.com")).rejects.toMatchObject({ code: "blocked" });
+    otp.advance(24 * 60 * 60_000 + 1);
+    await expect(otp.request("mallory@example.com")).resolves.toBeDefined();
+  });
+});

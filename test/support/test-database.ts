@@ -1,0 +1,43 @@
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import { closeRawClient, openRawClient, wrapClient, type Database, type RawClient } from "../../db/client";
+import { migrateDatabase } from "../../db/migrate";
+import { testEnv } from "./test-env";
+
+export type TestDatabase = {
+  db: Database;
+  raw: RawClient;
+  driver: "postgres" | "pglite";
+  close: () => Promise<void>;
+};
+
+/**
+ * A fresh, migrated database for one test file: a new database on the PostgreSQL server named by
+ * TEST_DATABASE_URL (CI sets it, so races meet a real server with real concurrency), or an in-memory PGlite.
+ */
+export async function createTestDatabase(options: { driver?: "postgres" | "pglite" } = {}): Promise<TestDatabase> {
+  const driver = options.driver ?? (testEnv.TEST_DATABASE_URL ? "postgres" : "pglite");
+  if (driver === "pglite") {
+    const raw = openRawClient({ memory: true });
+    await migrateDatabase(raw);
+    return { db: wrapClient(raw), raw, driver, close: () => closeRawClient(raw) };
+  }
+  if (!testEnv.TEST_DATABASE_URL) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `mimi_test_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(testEnv.TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(testEnv.TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const raw = openRawClient({ url: url.toString() });
+  await migrateDatabase(raw);
+  return {
+    db: wrapClient(raw),
+    raw,
+    driver,
+    close: async () => {
+      await closeRawClient(raw);
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { EnterCodeForm } from "../../../components/enter-code-form";
+import { RequestCodeForm } from "../../../components/request-code-form";
+import { Card } from "../../../components/ui/card";
+import { currentChallenge } from "../../../lib/app/code-challenge";
+import { getCurrentSession } from "../../../lib/app/current-session";
+import { requestSignInCode, resendSignInCode, startSignInOver, verifySignInCode } from "./actions";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage() {
+  if (await getCurrentSession()) redirect("/account");
+  const challenge = await currentChallenge("sign_in");
+  return (
+    <div className="mx-auto flex max-w-md flex-col gap-6">
+      <h1 className="text-2xl font-bold">Sign in</h1>
+      {challenge ? (
+        <Card title="Enter your code">
+          <EnterCodeForm
+            idPrefix="sign-in"
+            challenge={{ ...challenge, expiresAt: challenge.expiresAt.toISOString() }}
+            verifyAction={verifySignInCode}
+            resendAction={resendSignInCode}
+            startOverAction={startSignInOver}
+            submitLabel="Sign in"
+          />
+        </Card>
+      ) : (
+        <Card
+          title="Your phone number or email"
+          description="We send you a one-time code to prove it is yours. New here? The same steps create your account."
+        >
+          <RequestCodeForm action={requestSignInCode} idPrefix="sign-in" />
+        </Card>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import Link from "next/link";
+import { getCurrentSession } from "../lib/app/current-session";
+import { signOutAction } from "./sign-out-action";
+
+export async function SiteHeader() {
+  const session = await getCurrentSession();
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+        <Link href="/" className="text-lg font-bold text-slate-900">
+          mimi<span className="text-indigo-700">·</span>discovery
+        </Link>
+        <nav aria-label="Main" className="flex items-center gap-4 text-sm">
+          {session ? (
+            <>
+              <Link href="/account" className="font-medium text-slate-700 hover:text-slate-900">
+                Your account
+              </Link>
+              <form action={signOutAction}>
+                <button type="submit" className="font-medium text-slate-700 underline-offset-2 hover:text-slate-900 hover:underline">
+                  Sign out
+                </button>
+              </form>
+            </>
+          ) : (
+            <Link href="/sign-in" className="rounded-md bg-indigo-700 px-3 py-1.5 font-semibold text-white hover:bg-indigo-800">
+              Sign in
+            </Link>
+          )}
+        </nav>
+      </div>
+    </header>
+  );
+}

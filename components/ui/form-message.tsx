@@ -1,0 +1,7 @@
+import type { FormState } from "../../lib/app/form-state";
+import { Alert } from "./alert";
+
+export function FormMessage({ state }: { state: FormState }) {
+  if (!state.message) return null;
+  return <Alert tone={state.tone === "success" ? "success" : "error"}>{state.message}</Alert>;
+}

@@ -1,0 +1,30 @@
+import "server-only";
+import { headers } from "next/headers";
+import { getDb } from "../../db/index";
+import { getEnv } from "../../env";
+import { now } from "../clock";
+import { deriveAppKeys, type AppKeys } from "../crypto/app-keys";
+import { createDeliverer } from "../delivery/create-deliverer";
+import type { DeliverCode } from "../otp/request-code";
+import { CLIENT_IP_HEADER } from "../net/client-ip";
+
+let keys: AppKeys | undefined;
+
+/** Keys derived from AUTH_SECRET; derived once, since HKDF on every request is waste. */
+export function getAppKeys(): AppKeys {
+  keys ??= deriveAppKeys(getEnv().authSecret);
+  return keys;
+}
+
+export function getDeliverer(): DeliverCode {
+  const env = getEnv();
+  return createDeliverer({ db: getDb(), origin: env.publicOrigin, smtp: env.smtp, smsGateway: env.smsGateway, now });
+}
+
+/**
+ * The client's IP address as the custom server established it. Without that server in front (which never
+ * happens in `npm start`), every client shares one value, which makes per-IP limits stricter, never looser.
+ */
+export async function getClientIp(): Promise<string> {
+  return (await headers()).get(CLIENT_IP_HEADER) ?? "unknown";
+}

@@ -1,0 +1,68 @@
+/**
+ * The app's server: Next.js inside a plain node:http server. It exists for what Next cannot do on its own:
+ * validate configuration and migrate before listening, and tell route code the client's real IP address
+ * (from the socket, or a trusted proxy's X-Forwarded-For), which Next does not expose.
+ */
+import next from "next";
+import { closeRawClient } from "./db/client";
+import { getRawClient } from "./db/index";
+import { ConfigError, getEnv, type Env } from "./env";
+import { bootstrap } from "./lib/bootstrap/bootstrap";
+import { createTrustedProxyList } from "./lib/net/client-ip";
+import { createAppServer } from "./lib/net/create-app-server";
+
+function loadEnv(): Env {
+  try {
+    const env = getEnv();
+    createTrustedProxyList(env.trustedProxies);
+    return env;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof Error) {
+      console.error(`mimi-discovery cannot start.\n${error.message}\nSee README.md, "Configuration".`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function announceDeliveryMode(env: Env): void {
+  if (!env.devOutbox) return;
+  const channels = [!env.smtp && "email (SMTP_URL)", !env.smsGateway && "SMS/voice (SMS_GATEWAY_URL)"].filter(Boolean);
+  const line = "!".repeat(78);
+  console.warn(
+    `${line}\n!! DEVELOPMENT OUTBOX: codes for ${channels.join(" and ")} are NOT delivered.\n` +
+      `!! They are printed here and shown at ${env.publicOrigin}/dev/outbox. Not for production.\n${line}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const dev = process.argv.includes("--dev");
+  await bootstrap(env);
+  announceDeliveryMode(env);
+
+  const app = next({ dev, hostname: env.host, port: env.port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const trustedProxies = createTrustedProxyList(env.trustedProxies);
+
+  const server = createAppServer(handle, trustedProxies);
+  server.listen(env.port, env.host, () => {
+    console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
+  });
+
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: closing`);
+    server.close(() => {
+      void closeRawClient(getRawClient()).finally(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error("mimi-discovery failed to start:", error);
+  process.exit(1);
+});

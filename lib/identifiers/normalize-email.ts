@@ -19,7 +19,7 @@ export function normalizeEmail(input: string): EmailCsi {
     throw new IdentifierError("control_characters", "Line breaks and control characters are not allowed.");
   }
   let text = input.normalize("NFKC").trim();
-  if (/^mailto:/iu.test(text)) text = text.slice(7);
+  if (/^mailto:/iu.test(text)) text = text.slice(7).trimStart();
   if (text === "") throw new IdentifierError("empty", "Enter an email address.");
   if (/[<>]/u.test(text)) {
     throw new IdentifierError("display_name_not_allowed", "Enter the address only, without a name or angle brackets.");

@@ -8,7 +8,8 @@ const MAX_INPUT_LENGTH = 64;
 // Protocol section 1: spaces, dots, dashes, parentheses and zero-width characters are formatting, nothing more.
 const FORMATTING = /[\s.\-\u2010-\u2015\u2212()\u200B-\u200D\u2060\uFEFF]/gu;
 const CONTROL = /[\u0000-\u001F\u007F]/u;
-const EXTENSION = /(?:;ext=|ext\.?|extension|x|#)\s*\d+\s*$/iu;
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/gu;
+const EXTENSION = /^(.*?)(?:;ext=|extension|ext\.?|x|#)\s*\d{1,7}$/iu;
 
 const LINE_TYPES: Record<string, PhoneLineType> = {
   MOBILE: "mobile",
@@ -32,12 +33,14 @@ export function normalizePhone(input: string, options: NormalizePhoneOptions = {
   if (CONTROL.test(input)) {
     throw new IdentifierError("control_characters", "Line breaks and control characters are not allowed.");
   }
-  let text = input.normalize("NFKC").trim();
+  let text = input.normalize("NFKC").replace(ZERO_WIDTH, "").trim();
   if (/^tel:/iu.test(text)) text = text.slice(4);
-  if (EXTENSION.test(text)) {
+  const compact = text.replace(FORMATTING, "");
+  // An extension only if what precedes the marker is a whole number by itself: "55X 1212" is a letter.
+  const extension = EXTENSION.exec(compact);
+  if (extension && parse(extension[1] ?? "", options.defaultRegion)?.isValid()) {
     throw new IdentifierError("extension_not_allowed", "Enter the number without an extension.");
   }
-  const compact = text.replace(FORMATTING, "");
   if (compact === "" || compact === "+") throw new IdentifierError("empty", "Enter a phone number.");
   if (/\p{L}/u.test(compact)) {
     throw new IdentifierError("letters_in_number", "A phone number contains digits only, no letters.");
@@ -49,9 +52,7 @@ export function normalizePhone(input: string, options: NormalizePhoneOptions = {
   if (!international && !options.defaultRegion) {
     throw new IdentifierError("missing_country_code", "Include the country code, starting with + (for example +1 408 555 0100).");
   }
-  const parsed = international
-    ? parsePhoneNumberFromString(compact)
-    : parsePhoneNumberFromString(compact, options.defaultRegion as CountryCode);
+  const parsed = parse(compact, options.defaultRegion);
   if (!parsed || !parsed.isValid()) {
     throw new IdentifierError("invalid_number", "That is not a valid phone number.");
   }
@@ -63,4 +64,12 @@ export function normalizePhone(input: string, options: NormalizePhoneOptions = {
     region: parsed.country,
     lineType: LINE_TYPES[parsed.getType() ?? ""] ?? "unknown",
   };
+}
+
+function parse(digits: string, defaultRegion: string | undefined) {
+  return digits.startsWith("+")
+    ? parsePhoneNumberFromString(digits)
+    : defaultRegion
+      ? parsePhoneNumberFromString(digits, defaultRegion as CountryCode)
+      : undefined;
 }

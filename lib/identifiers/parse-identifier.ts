@@ -5,7 +5,7 @@ import { normalizePhone, type NormalizePhoneOptions } from "./normalize-phone";
 /** Reads either kind of identifier from one text field: an @ or `mailto:` means email, anything else a number. */
 export function parseIdentifier(input: string, options: NormalizePhoneOptions = {}): Csi {
   const looksLikeEmail = /@|^\s*mailto:/iu.test(input.normalize("NFKC")); // NFKC as the normalisers do: full-width ＠ is an @
-  return looksLikeEmail ? normalizeEmail(input) : normalizePhone(input);
+  return looksLikeEmail ? normalizeEmail(input) : normalizePhone(input, options);
 }
 
 /** A form of the identifier safe to show on a screen that someone else might see. */

@@ -5,8 +5,11 @@ export type ReceivedMail = { from: string; to: string[]; raw: string };
 /** A real SMTP server on loopback that keeps what it receives, for reading delivered messages in tests. */
 export async function startSmtpSink(options: Partial<SMTPServerOptions> = {}) {
   const received: ReceivedMail[] = [];
+  const errors: Error[] = [];
   const server = new SMTPServer({
     authOptional: true,
+    // No network calls from tests: the sink never looks up who connected.
+    disableReverseLookup: true,
     disabledCommands: options.secure ? [] : ["STARTTLS"],
     logger: false,
     onData(stream, session, callback) {
@@ -23,12 +26,15 @@ export async function startSmtpSink(options: Partial<SMTPServerOptions> = {}) {
     },
     ...options,
   });
+  // A client that refuses our certificate drops the handshake; without a listener that would crash the run.
+  server.on("error", (error: Error) => errors.push(error));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   return {
     port,
     received,
+    errors,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -59,7 +59,7 @@ export function EnterCodeForm({
           maxLength={12}
           required
           autoFocus
-          className="max-w-48"
+          inputClassName="max-w-48 tracking-widest"
           error={state.errors?.code}
         />
         <div>

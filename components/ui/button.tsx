@@ -3,10 +3,10 @@ import type { ButtonHTMLAttributes } from "react";
 type Variant = "primary" | "secondary" | "danger" | "link";
 
 const VARIANTS: Record<Variant, string> = {
-  primary: "bg-indigo-700 text-white hover:bg-indigo-800 disabled:bg-indigo-400",
-  secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400",
-  danger: "border border-red-300 bg-white text-red-800 hover:bg-red-50 disabled:text-red-300",
-  link: "text-indigo-700 underline underline-offset-2 hover:text-indigo-900 px-0 py-0",
+  primary: "rounded-md px-4 py-2 font-semibold bg-indigo-700 text-white hover:bg-indigo-800 disabled:bg-indigo-400",
+  secondary: "rounded-md px-4 py-2 font-semibold border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400",
+  danger: "rounded-md px-4 py-2 font-semibold border border-red-300 bg-white text-red-800 hover:bg-red-50 disabled:text-red-300",
+  link: "text-indigo-700 underline underline-offset-2 hover:text-indigo-900",
 };
 
 export function Button({
@@ -16,7 +16,7 @@ export function Button({
 }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
   return (
     <button
-      className={`inline-flex items-center justify-center gap-2 rounded-md px-4 py-2 text-sm font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed ${VARIANTS[variant]} ${className}`}
+      className={`inline-flex items-center justify-center gap-2 text-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed ${VARIANTS[variant]} ${className}`}
       {...props}
     />
   );

@@ -7,8 +7,15 @@ export function TextField({
   hint,
   error,
   className = "",
+  inputClassName = "",
   ...input
-}: InputHTMLAttributes<HTMLInputElement> & { id: string; label: string; hint?: string; error?: string | undefined }) {
+}: InputHTMLAttributes<HTMLInputElement> & {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  inputClassName?: string;
+}) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   return (
@@ -25,7 +32,7 @@ export function TextField({
         id={id}
         aria-invalid={error ? true : undefined}
         aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
-        className={`rounded-md border px-3 py-2 text-base text-slate-900 shadow-sm focus:outline-2 focus:outline-offset-1 focus:outline-indigo-600 ${error ? "border-red-600" : "border-slate-300"}`}
+        className={`rounded-md border px-3 py-2 text-base text-slate-900 shadow-sm focus:outline-2 focus:outline-offset-1 focus:outline-indigo-600 ${error ? "border-red-600" : "border-slate-300"} ${inputClassName}`}
         {...input}
       />
       {error && (

@@ -6,7 +6,7 @@ import { resolveForSender } from "./resolve";
 const NAMES = { "chat.example": "Chatterbox", "work.example": "Workwire", "whatsapp.example": "WhatsApp" };
 const SALT_A = "AQEBAQEBAQEBAQEBAQEBAQ";
 const SALT_B = "AgICAgICAgICAgICAgICAg";
-const PRIVATE = "(kept private: only their fingerprints are published)";
+const PRIVATE = "(published only as salted fingerprints: whoever already has a number or address can test it, nobody can list them)";
 
 function entry(msp: string, priority: number, audience: Audience): MappingEntry {
   return { msp, tags: [], priority, audience };

@@ -72,7 +72,7 @@ function subject(entry: MappingEntry, rest: boolean): string {
       return `${rest ? "Everyone else who declares" : "Senders who declare"} ${listEither(audience.tags)}`;
     case "senders": {
       const n = new Set(audience.selectors).size;
-      return `${n} particular sender${n === 1 ? "" : "s"} (kept private: only their fingerprints are published)`;
+      return `${n} particular sender${n === 1 ? "" : "s"} (published only as salted fingerprints: whoever already has a number or address can test it, nobody can list them)`;
     }
     default:
       return "Some senders";

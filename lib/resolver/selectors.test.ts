@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeBase64url, encodeBase64url } from "./base64url";
+import { decodeBase64url, encodeBase64url } from "../encoding/base64url";
 import { computeSelector, computeSelectors, newSalt } from "./selectors";
 
 const ZERO_SALT = "AAAAAAAAAAAAAAAAAAAAAA"; // 16 zero bytes

@@ -1,5 +1,5 @@
 import { scryptAsync } from "@noble/hashes/scrypt.js";
-import { decodeBase64url, encodeBase64url } from "./base64url";
+import { decodeBase64url, encodeBase64url } from "../encoding/base64url";
 
 const SALT_BYTES = 16;
 /**

@@ -63,6 +63,8 @@ const rawSchema = z.object({
   TRUSTED_PROXIES: z.string().trim().default(""),
   SEED_DEMO_MSPS: z.enum(["true", "false"]).optional(),
   TEST_HOOKS: z.enum(["0", "1"]).default("0"),
+  MAPPING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 
 export type Env = {
@@ -80,6 +82,9 @@ export type Env = {
   trustedProxies: string[];
   seedDemoMsps: boolean;
   testHooks: boolean;
+  /** How long a published mapping stays valid before its recipient must re-confirm it. */
+  mappingTtlDays: number;
+  maxBatch: number;
   /** True when some channel writes codes to the development outbox instead of delivering them. */
   devOutbox: boolean;
 };
@@ -138,6 +143,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     trustedProxies,
     seedDemoMsps: raw.SEED_DEMO_MSPS ? raw.SEED_DEMO_MSPS === "true" : !production,
     testHooks: raw.TEST_HOOKS === "1",
+    mappingTtlDays: raw.MAPPING_TTL_DAYS,
+    maxBatch: raw.MAX_BATCH,
     devOutbox: !raw.SMTP_URL || !raw.SMS_GATEWAY_URL,
   };
 }

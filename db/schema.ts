@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -171,6 +172,102 @@ export const signingKeys = pgTable("signing_keys", {
   retiredAt: timestamptz("retired_at"),
 });
 
+// --- Passkeys (WebAuthn credentials). ES256 only: a mapping's binding carries the key as a P-256 JWK.
+
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    credentialId: text("credential_id").notNull(), // base64url
+    publicKey: text("public_key").notNull(), // base64url of the COSE key, as WebAuthn returned it
+    publicKeyJwk: jsonb("public_key_jwk").$type<JsonWebKey>().notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: jsonb("transports").$type<string[]>().notNull().default([]),
+    backupEligible: boolean("backup_eligible").notNull(),
+    backupState: boolean("backup_state").notNull(),
+    name: text("name").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    lastUsedAt: timestamptz("last_used_at"),
+  },
+  (table) => [uniqueIndex("passkeys_credential_idx").on(table.credentialId), index("passkeys_user_idx").on(table.userId)],
+);
+
+export const webauthnPurposes = ["register", "authenticate", "sign_mapping", "remove_mapping"] as const;
+
+/** Server-side WebAuthn challenges: single use (deleted before verification), expiring within 5 minutes. */
+export const webauthnChallenges = pgTable("webauthn_challenges", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  challenge: text("challenge").notNull(), // base64url
+  purpose: text("purpose", { enum: webauthnPurposes }).notNull(),
+  userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+  /** For sign_mapping: the canonical document whose digest is the challenge. */
+  payload: text("payload"),
+  expiresAt: timestamptz("expires_at").notNull(),
+  createdAt: timestamptz("created_at").notNull(),
+});
+
+// --- Signed mappings. `document` holds the exact bytes the recipient signed (RFC 8785 canonical JSON).
+
+export const mappingStatuses = ["active", "superseded", "delisted", "removed"] as const;
+
+export const mappings = pgTable(
+  "mappings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    csi: text("csi").notNull(),
+    seq: integer("seq").notNull(),
+    label: text("label").notNull(),
+    fresh: boolean("fresh").notNull(),
+    /** Decided when written, so a lookup tells "found" from "opted_out" without parsing documents (R5). */
+    listsMsps: boolean("lists_msps").notNull(),
+    document: text("document").notNull(),
+    binding: text("binding").notNull(),
+    bindingKid: text("binding_kid")
+      .notNull()
+      .references(() => signingKeys.kid),
+    assertion: jsonb("assertion").$type<{
+      credential_id: string;
+      authenticator_data: string;
+      client_data_json: string;
+      signature: string;
+    }>().notNull(),
+    passkeyId: uuid("passkey_id").references(() => passkeys.id, { onDelete: "set null" }),
+    status: text("status", { enum: mappingStatuses }).notNull().default("active"),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    endedAt: timestamptz("ended_at"),
+    endedReason: text("ended_reason"),
+  },
+  (table) => [
+    // seq never repeats for a CSI: two tabs publishing at once cannot both win.
+    uniqueIndex("mappings_csi_seq_idx").on(table.csi, table.seq),
+    index("mappings_csi_active_idx").on(table.csi).where(sql`${table.status} = 'active'`),
+    index("mappings_user_idx").on(table.userId),
+  ],
+);
+
+/** Who changed what, for the recipient's history and the operator. Never records lookups (R6). */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    at: timestamptz("at").notNull(),
+    actorUserId: text("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    actorKind: text("actor_kind", { enum: ["recipient", "operator", "csip", "system"] }).notNull(),
+    action: text("action").notNull(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id").notNull(),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (table) => [index("audit_log_actor_idx").on(table.actorUserId, table.at)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Identifier = typeof identifiers.$inferSelect;
@@ -180,3 +277,9 @@ export type OtpPurpose = (typeof otpPurposes)[number];
 export type OtpChannel = (typeof otpChannels)[number];
 export type Msp = typeof msps.$inferSelect;
 export type SigningKey = typeof signingKeys.$inferSelect;
+export type Passkey = typeof passkeys.$inferSelect;
+export type WebauthnChallenge = typeof webauthnChallenges.$inferSelect;
+export type WebauthnPurpose = (typeof webauthnPurposes)[number];
+export type MappingRow = typeof mappings.$inferSelect;
+export type MappingStatus = (typeof mappingStatuses)[number];
+export type AuditEntry = typeof auditLog.$inferInsert;

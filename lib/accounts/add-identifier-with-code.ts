@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client";
 import { withTransaction } from "../../db/transaction";
 import type { AppKeys } from "../crypto/app-keys";
+import { recordAudit } from "../audit/record-audit";
 import { consumeCode, type ConsumeCodeOutcome } from "../otp/consume-code";
 import { claimIdentifier } from "./claim-identifier";
 
@@ -20,6 +21,7 @@ export async function addIdentifierWithCode(options: {
     const outcome = await consumeCode({ tx, keys, challengeId, code, purpose: "add_identifier", userId, now });
     if (!outcome.ok) return outcome;
     await claimIdentifier(tx, userId, outcome.challenge, now);
+    await recordAudit(tx, { at: now, actorUserId: userId, actorKind: "recipient", action: "identifier.added", subjectType: "identifier", subjectId: outcome.challenge.identifier });
     return { ok: true, uri: outcome.challenge.identifier };
   });
 }

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { identifiers } from "../../db/schema";
 import { withTransaction } from "../../db/transaction";
+import { recordAudit } from "../audit/record-audit";
 
 export type RemoveIdentifierOutcome = { ok: true } | { ok: false; reason: "not_found" | "last_identifier" };
 
@@ -13,8 +14,9 @@ export async function removeIdentifier(options: {
   db: Database;
   userId: string;
   identifierId: string;
+  now: Date;
 }): Promise<RemoveIdentifierOutcome> {
-  const { db, userId, identifierId } = options;
+  const { db, userId, identifierId, now } = options;
   if (!/^[0-9a-f-]{36}$/u.test(identifierId)) return { ok: false, reason: "not_found" };
   return withTransaction(db, async (tx) => {
     // Lock the account's identifiers so two concurrent removals cannot each leave the other's as "the last".
@@ -25,7 +27,11 @@ export async function removeIdentifier(options: {
       .for("update");
     if (!owned.some((row) => row.id === identifierId)) return { ok: false, reason: "not_found" };
     if (owned.length <= 1) return { ok: false, reason: "last_identifier" };
-    await tx.delete(identifiers).where(and(eq(identifiers.id, identifierId), eq(identifiers.userId, userId)));
+    const [removed] = await tx
+      .delete(identifiers)
+      .where(and(eq(identifiers.id, identifierId), eq(identifiers.userId, userId)))
+      .returning({ uri: identifiers.uri });
+    await recordAudit(tx, { at: now, actorUserId: userId, actorKind: "recipient", action: "identifier.removed", subjectType: "identifier", subjectId: removed!.uri });
     return { ok: true };
   });
 }

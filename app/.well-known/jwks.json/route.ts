@@ -1,0 +1,19 @@
+import { getDb } from "../../../db/index";
+import { publishedJwks } from "../../../lib/keys/signing-keys";
+import { now } from "../../../lib/clock";
+
+export const dynamic = "force-dynamic";
+
+/** Public keys only: each row's public JWK, never the sealed private part. */
+export async function GET() {
+  try {
+    return Response.json(await publishedJwks(getDb(), now()), {
+      headers: { "cache-control": "public, max-age=300", "access-control-allow-origin": "*", "content-type": "application/jwk-set+json" },
+    });
+  } catch {
+    return Response.json(
+      { type: "about:blank", title: "Service unavailable", status: 503, detail: "The key store is not reachable.", code: "database_unavailable" },
+      { status: 503, headers: { "content-type": "application/problem+json" } },
+    );
+  }
+}

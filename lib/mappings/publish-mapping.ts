@@ -1,0 +1,128 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { Database } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
+import { identifiers, mappings, type MappingRow } from "../../db/schema";
+import { withTransaction } from "../../db/transaction";
+import { recordAudit } from "../audit/record-audit";
+import { loadActiveSigningKey, publishedJwks } from "../keys/signing-keys";
+import { takeChallenge } from "../passkeys/challenges";
+import { PasskeyError } from "../passkeys/passkey-error";
+import type { RelyingParty } from "../passkeys/relying-party";
+import { verifyPasskeyAssertion } from "../passkeys/verify-passkey-assertion";
+import type { authenticationResponseSchema } from "../validations/webauthn";
+import { verifyMapping } from "../verifier/verify-mapping";
+import { MappingError } from "./mapping-error";
+import type { BindingClaims, MappingDocument, MappingProof } from "./types";
+
+function methodOf(identifier: { uri: string; lineType: string | null }): BindingClaims["amr"][number] {
+  if (identifier.uri.startsWith("mailto:")) return "otp-email";
+  return identifier.lineType === "fixed_line" ? "otp-voice" : "otp-sms";
+}
+
+/**
+ * Publishes a signed mapping. In one transaction: the challenge is taken, the passkey's assertion verified
+ * (origin, rpID, UV, counter), the DP's binding signed, the whole proof checked by the same verifier MSPs run,
+ * earlier mappings superseded (same label) or de-listed (fresh), and the exact bytes stored with an audit row.
+ */
+export async function publishMapping(options: {
+  db: Database;
+  rp: RelyingParty;
+  issuer: string;
+  sealingKey: Buffer;
+  userId: string;
+  challengeId: string;
+  response: z.output<typeof authenticationResponseSchema>;
+  now: Date;
+}): Promise<MappingRow> {
+  const { db, rp, issuer, userId, response, now } = options;
+  try {
+    return await withTransaction(db, async (tx) => {
+      const challenge = await takeChallenge(tx, { id: options.challengeId, purpose: "sign_mapping", userId, now });
+      if (!challenge?.payload) throw new PasskeyError("challenge_invalid");
+      const passkey = await verifyPasskeyAssertion({ tx, rp, response, expectedChallenge: challenge.challenge, userId, now });
+      const canonical = challenge.payload;
+      const document = JSON.parse(canonical) as MappingDocument;
+
+      // Serialise publishes of one CSI, so seq checks and de-listing see every earlier publish.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`mapping:${document.csi}`}, 0))`);
+      const [identifier] = await tx
+        .select({ uri: identifiers.uri, lineType: identifiers.lineType })
+        .from(identifiers)
+        .where(and(eq(identifiers.uri, document.csi), eq(identifiers.userId, userId)));
+      if (!identifier) throw new MappingError("identifier_not_verified");
+      const [latest] = await tx
+        .select({ seq: sql<number>`coalesce(max(${mappings.seq}), 0)::int` })
+        .from(mappings)
+        .where(eq(mappings.csi, document.csi));
+      if (document.seq <= (latest?.seq ?? 0)) throw new MappingError("conflict");
+
+      const key = await loadActiveSigningKey(tx, options.sealingKey);
+      const proof: MappingProof = {
+        binding: await key.sign({
+          iss: issuer,
+          sub: document.csi,
+          cnf: { jwk: passkey.publicKeyJwk },
+          amr: [methodOf(identifier)],
+          iat: Math.floor(now.getTime() / 1000),
+          exp: Math.floor(Date.parse(document.expires) / 1000),
+        }),
+        assertion: {
+          credential_id: response.id,
+          authenticator_data: response.response.authenticatorData,
+          client_data_json: response.response.clientDataJSON,
+          signature: response.response.signature,
+        },
+      };
+      const verification = await verifyMapping({ document, proof }, { jwks: await publishedJwks(tx, now), issuer, rpId: rp.rpId, now });
+      if (!verification.ok) throw new MappingError("proof_invalid", verification.checks.filter((check) => !check.ok));
+
+      const ended = await tx
+        .update(mappings)
+        .set({ status: document.fresh ? "delisted" : "superseded", endedAt: now, endedReason: document.fresh ? "fresh" : "replaced" })
+        .where(
+          and(
+            eq(mappings.csi, document.csi),
+            eq(mappings.status, "active"),
+            document.fresh ? sql`true` : and(eq(mappings.userId, userId), eq(mappings.label, document.label)),
+          ),
+        )
+        .returning({ id: mappings.id, userId: mappings.userId });
+      const [row] = await tx
+        .insert(mappings)
+        .values({
+          userId,
+          csi: document.csi,
+          seq: document.seq,
+          label: document.label,
+          fresh: document.fresh,
+          listsMsps: document.entries.length > 0,
+          document: canonical,
+          binding: proof.binding,
+          bindingKid: key.kid,
+          assertion: proof.assertion,
+          passkeyId: passkey.id,
+          createdAt: now,
+          expiresAt: new Date(document.expires),
+        })
+        .returning();
+      await recordAudit(tx, {
+        at: now,
+        actorUserId: userId,
+        actorKind: "recipient",
+        action: "mapping.published",
+        subjectType: "mapping",
+        subjectId: row!.id,
+        details: { seq: document.seq, label: document.label, fresh: document.fresh, entries: document.entries.length, ended: ended.map((item) => item.id) },
+      });
+      // De-listing other holders' mappings (a recycled number) is recorded against them too, without naming us.
+      for (const other of ended.filter((item) => item.userId !== userId)) {
+        await recordAudit(tx, { at: now, actorUserId: other.userId, actorKind: "system", action: "mapping.delisted", subjectType: "mapping", subjectId: other.id, details: { reason: "a newer fresh mapping of this identifier was published" } });
+      }
+      return row!;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new MappingError("conflict");
+    throw error;
+  }
+}

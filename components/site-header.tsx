@@ -13,8 +13,11 @@ export async function SiteHeader() {
         <nav aria-label="Main" className="flex items-center gap-4 text-sm">
           {session ? (
             <>
+              <Link href="/mappings" className="font-medium text-slate-700 hover:text-slate-900">
+                Mappings
+              </Link>
               <Link href="/account" className="font-medium text-slate-700 hover:text-slate-900">
-                Your account
+                Account
               </Link>
               <form action={signOutAction}>
                 <button type="submit" className="font-medium text-slate-700 underline-offset-2 hover:text-slate-900 hover:underline">

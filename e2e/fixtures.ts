@@ -10,7 +10,27 @@ export const test = base.extend<{
   outbox: { codeFor: (destination: string) => Promise<string> };
   clock: { advance: (ms: number) => Promise<void> };
   checkA11y: (page: Page) => Promise<void>;
+  /** A CDP virtual authenticator (CTAP2, resident keys, user verification) attached to the page. */
+  authenticator: { credentialCount: () => Promise<number> };
 }>({
+  authenticator: async ({ page }, use) => {
+    const client = await page.context().newCDPSession(page);
+    await client.send("WebAuthn.enable");
+    const { authenticatorId } = await client.send("WebAuthn.addVirtualAuthenticator", {
+      options: {
+        protocol: "ctap2",
+        transport: "internal",
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await use({
+      credentialCount: async () => (await client.send("WebAuthn.getCredentials", { authenticatorId })).credentials.length,
+    });
+    await client.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId });
+  },
   clientIp: async ({ page }, use, testInfo) => {
     counter += 1;
     const ip = `198.18.${(testInfo.workerIndex * 50 + counter) % 250}.${(Date.now() % 250) + 1}`;
@@ -76,4 +96,11 @@ export async function enterCode(page: Page, code: string, button = "Sign in"): P
 
 export function otherCode(code: string): string {
   return code === "000000" ? "111111" : "000000";
+}
+
+/** Signs in with a fresh email identifier and its code from the outbox. */
+export async function signInWithEmail(page: Page, email: string, codeFor: (destination: string) => Promise<string>): Promise<void> {
+  await requestSignInCode(page, email);
+  await enterCode(page, await codeFor(email));
+  await expect(page).toHaveURL(/\/account/);
 }

@@ -7,6 +7,7 @@ import { deriveAppKeys, type AppKeys } from "../crypto/app-keys";
 import { createDeliverer } from "../delivery/create-deliverer";
 import type { DeliverCode } from "../otp/request-code";
 import { CLIENT_IP_HEADER } from "../net/client-ip";
+import { relyingPartyFor, type RelyingParty } from "../passkeys/relying-party";
 
 let keys: AppKeys | undefined;
 
@@ -27,4 +28,8 @@ export function getDeliverer(): DeliverCode {
  */
 export async function getClientIp(): Promise<string> {
   return (await headers()).get(CLIENT_IP_HEADER) ?? "unknown";
+}
+
+export function getRelyingParty(): RelyingParty {
+  return relyingPartyFor(getEnv().publicOrigin);
 }

@@ -139,7 +139,7 @@ export async function cancelAddIdentifier(): Promise<void> {
 export const removeIdentifierAction = formAction(z.object({ identifierId: uuidField }), async ({ identifierId }) => {
   const session = await requireSession();
   if (!isFreshlyAuthenticated(session, now())) return REAUTH_NEEDED;
-  const outcome = await removeIdentifier({ db: getDb(), userId: session.userId, identifierId });
+  const outcome = await removeIdentifier({ db: getDb(), userId: session.userId, identifierId, now: now() });
   if (!outcome.ok) {
     return {
       tone: "error",

@@ -11,7 +11,11 @@ import { requireSession } from "../../../lib/app/current-session";
 import { now } from "../../../lib/clock";
 import { displayIdentifier } from "../../../lib/identifiers/display";
 import type { ChallengeSummary } from "../../../lib/otp/find-challenge";
+import { listPasskeys } from "../../../lib/passkeys/manage-passkeys";
 import { IdentifierList } from "./_components/identifier-list";
+import { PasskeyList } from "./_components/passkey-list";
+import { RegisterPasskey } from "./_components/register-passkey";
+import { removePasskeyAction } from "./passkey-actions";
 import { ReauthForm } from "./_components/reauth-form";
 import {
   cancelAddIdentifier,
@@ -33,6 +37,13 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const session = await requireSession();
   const params = await searchParams;
   const identifiers = await listIdentifiers(getDb(), session.userId);
+  const passkeyRows = (await listPasskeys(getDb(), session.userId)).map((row) => ({
+    id: row.id,
+    name: row.name,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    synced: row.backupState,
+  }));
   const fresh = isFreshlyAuthenticated(session, now());
   const reauthChallenge = fresh ? null : await currentChallenge("reauthenticate", session.userId);
   const addChallenge = fresh ? await currentChallenge("add_identifier", session.userId) : null;
@@ -54,6 +65,20 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         {!fresh && rows.length > 1 && (
           <p className="mt-3 text-sm text-slate-600">To remove an identifier, confirm it is you first.</p>
         )}
+      </Card>
+
+      <Card
+        title="Passkeys"
+        description="A passkey signs you in without a code and signs your mappings, so that anyone can check you authorised them."
+      >
+        <PasskeyList rows={passkeyRows} canRemove={fresh} removeAction={removePasskeyAction} />
+        <div className="mt-5 border-t border-slate-200 pt-5">
+          {fresh ? (
+            <RegisterPasskey suggestedName={passkeyRows.length === 0 ? "My passkey" : `Passkey ${passkeyRows.length + 1}`} />
+          ) : (
+            <p className="text-sm text-slate-600">To add or remove a passkey, confirm it is you first.</p>
+          )}
+        </div>
       </Card>
 
       {fresh ? (

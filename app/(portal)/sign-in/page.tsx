@@ -6,6 +6,7 @@ import { Card } from "../../../components/ui/card";
 import { currentChallenge } from "../../../lib/app/code-challenge";
 import { getCurrentSession } from "../../../lib/app/current-session";
 import { requestSignInCode, resendSignInCode, startSignInOver, verifySignInCode } from "./actions";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -32,6 +33,11 @@ export default async function SignInPage() {
           description="We send you a one-time code to prove it is yours. New here? The same steps create your account."
         >
           <RequestCodeForm action={requestSignInCode} idPrefix="sign-in" />
+        </Card>
+      )}
+      {!challenge && (
+        <Card title="Have a passkey?" description="Sign in with the passkey you registered on your account page: no code needed.">
+          <PasskeySignIn />
         </Card>
       )}
     </div>

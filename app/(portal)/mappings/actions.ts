@@ -1,0 +1,49 @@
+"use server";
+
+import { z } from "zod";
+import { getDb } from "../../../db/index";
+import { getEnv } from "../../../env";
+import { requireSession } from "../../../lib/app/current-session";
+import { jsonAction } from "../../../lib/app/json-action";
+import { getAppKeys, getRelyingParty } from "../../../lib/app/services";
+import { now } from "../../../lib/clock";
+import { mappingDraftSchema } from "../../../lib/mappings/draft-schema";
+import { prepareMapping } from "../../../lib/mappings/prepare-mapping";
+import { publishMapping } from "../../../lib/mappings/publish-mapping";
+import { authenticationResponseSchema } from "../../../lib/validations/webauthn";
+import { uuidField } from "../../../lib/validations/sign-in";
+
+/** Step one of publishing: the server builds the exact document and the passkey challenge that signs it. */
+export const prepareMappingAction = jsonAction(mappingDraftSchema, async (draft) => {
+  const session = await requireSession();
+  const env = getEnv();
+  const prepared = await prepareMapping({
+    db: getDb(),
+    rp: getRelyingParty(),
+    issuer: env.publicOrigin,
+    userId: session.userId,
+    draft,
+    ttlDays: env.mappingTtlDays,
+    now: now(),
+  });
+  return { ok: true, ...prepared };
+});
+
+/** Step two: the passkey's assertion over the document's digest; verified, bound and stored. */
+export const publishMappingAction = jsonAction(
+  z.object({ challengeId: uuidField, response: authenticationResponseSchema }).strict(),
+  async ({ challengeId, response }) => {
+    const session = await requireSession();
+    const row = await publishMapping({
+      db: getDb(),
+      rp: getRelyingParty(),
+      issuer: getEnv().publicOrigin,
+      sealingKey: getAppKeys().sealing,
+      userId: session.userId,
+      challengeId,
+      response,
+      now: now(),
+    });
+    return { ok: true, mappingId: row.id, seq: row.seq };
+  },
+);

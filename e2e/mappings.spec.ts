@@ -1,0 +1,97 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { expect, signInWithEmail, test } from "./fixtures";
+
+const run = promisify(execFile);
+
+async function verifyWithCli(json: string, baseURL: string) {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "mimi-e2e-")), "mapping.json");
+  writeFileSync(file, json);
+  return run("npx", ["tsx", "scripts/verify.ts", file, "--dp", baseURL]).then(
+    (result) => ({ code: 0, output: result.stdout }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: `${error.stdout}${error.stderr}` }),
+  );
+}
+
+test.describe("passkeys and signed mappings", () => {
+  test("register a passkey, sign in with it, publish a two-MSP mapping and verify it with the CLI", async ({
+    page,
+    clientIp,
+    unique,
+    outbox,
+    authenticator,
+    checkA11y,
+    baseURL,
+  }) => {
+    void clientIp;
+    const email = `bob.${unique}@example.com`;
+    await signInWithEmail(page, email, outbox.codeFor);
+
+    const passkeys = page.getByRole("region", { name: "Passkeys" });
+    await expect(passkeys.getByText("No passkey yet")).toBeVisible();
+    await passkeys.getByLabel("Passkey name").fill("E2E laptop");
+    await passkeys.getByRole("button", { name: "Register a passkey" }).click();
+    await expect(passkeys.getByText("Your passkey is registered.")).toBeVisible();
+    await expect(passkeys.getByRole("listitem").filter({ hasText: "E2E laptop" })).toBeVisible();
+    expect(await authenticator.credentialCount()).toBe(1);
+    await checkA11y(page);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.goto("/sign-in");
+    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await expect(page).toHaveURL(/\/account/);
+    await expect(page.getByRole("region", { name: "Your identifiers" }).getByText(email)).toBeVisible();
+
+    await page.getByRole("link", { name: "Mappings" }).click();
+    await expect(page.getByText("No active mapping for this identifier.")).toBeVisible();
+    await checkA11y(page);
+    await page.getByRole("link", { name: /New mapping/ }).click();
+    await expect(page.getByRole("heading", { name: "New mapping" })).toBeVisible();
+    await checkA11y(page);
+
+    // Choice 1: Chatterbox, only for two particular people (a per-sender rule).
+    const first = page.getByTestId("mapping-entry").nth(0);
+    await first.getByLabel("Messaging service").selectOption("chat.example");
+    await first.getByRole("button", { name: "Personal" }).click();
+    await first.getByLabel("Who reaches you here").selectOption("senders");
+    await first.getByLabel("Their phone numbers or email addresses, one per line").fill("+1 (650) 253-0000\nAlice@Example.com");
+    // Choice 2: Workwire, for senders who declare Business.
+    await page.getByRole("button", { name: "Add a messaging service" }).click();
+    const second = page.getByTestId("mapping-entry").nth(1);
+    await second.getByLabel("Messaging service").selectOption("work.example");
+    await second.getByRole("button", { name: "Business" }).click();
+    await second.getByLabel("Who reaches you here").selectOption("context");
+    await expect(second.getByLabel("Contexts, comma-separated")).toHaveValue("Business");
+
+    const preview = page.getByTestId("mapping-preview");
+    await expect(preview).toContainText("2 particular");
+    await expect(preview).toContainText("Business");
+    await page.getByRole("button", { name: "Sign with your passkey and publish" }).click();
+    await expect(page).toHaveURL(/\/mappings\?published=1/);
+    await expect(page.getByText("Your mapping is signed and published.")).toBeVisible();
+    const item = page.getByTestId("mapping-item").first();
+    await expect(item.getByText("Active", { exact: true })).toBeVisible();
+    await expect(item.getByText("version 1", { exact: true })).toBeVisible();
+
+    const href = await item.getByRole("link", { name: /Download the signed mapping/ }).getAttribute("href");
+    const download = await page.request.get(href!);
+    expect(download.ok()).toBeTruthy();
+    const json = await download.text();
+    const served = JSON.parse(json) as { document: { csi: string; entries: { msp: string; audience: { kind: string; selectors?: string[] } }[] } };
+    expect(served.document.csi).toBe(`mailto:${email}`);
+    expect(served.document.entries.map((entry) => entry.msp)).toEqual(["chat.example", "work.example"]);
+    expect(served.document.entries[0]!.audience.selectors).toHaveLength(2);
+    expect(json).not.toContain("alice@example.com");
+    expect(json).not.toContain("6502530000");
+
+    const verified = await verifyWithCli(json, baseURL!);
+    expect(verified.output).toContain("✓");
+    expect(verified.code).toBe(0);
+    const tampered = await verifyWithCli(json.replace('"work.example"', '"evil.example"'), baseURL!);
+    expect(tampered.code).toBe(1);
+    expect(tampered.output).toContain("✗");
+  });
+});

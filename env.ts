@@ -65,6 +65,13 @@ const rawSchema = z.object({
   TEST_HOOKS: z.enum(["0", "1"]).default("0"),
   MAPPING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+      .optional(),
+  ),
+  OPERATORS: z.string().trim().default(""),
 });
 
 export type Env = {
@@ -85,6 +92,10 @@ export type Env = {
   /** How long a published mapping stays valid before its recipient must re-confirm it. */
   mappingTtlDays: number;
   maxBatch: number;
+  /** Rate-limit buckets live here when set; otherwise in PostgreSQL. Either way every instance shares them. */
+  redisUrl: string | undefined;
+  /** Identifiers granted the operator role at start (they still prove ownership to sign in). */
+  operators: string[];
   /** True when some channel writes codes to the development outbox instead of delivering them. */
   devOutbox: boolean;
 };
@@ -145,6 +156,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     testHooks: raw.TEST_HOOKS === "1",
     mappingTtlDays: raw.MAPPING_TTL_DAYS,
     maxBatch: raw.MAX_BATCH,
+    redisUrl: raw.REDIS_URL,
+    operators: raw.OPERATORS.split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
     devOutbox: !raw.SMTP_URL || !raw.SMS_GATEWAY_URL,
   };
 }

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -158,7 +159,51 @@ export const msps = pgTable("msps", {
   id: text("id").primaryKey(), // a domain name, such as chat.example
   displayName: text("display_name").notNull(),
   contact: text("contact"),
+  /** Lookup limits, counted per identifier looked up: a bucket of `burst` tokens refilled continuously. */
+  lookupBurst: integer("lookup_burst").notNull().default(2000),
+  lookupRefillPerSecond: doublePrecision("lookup_refill_per_second").notNull().default(5),
   createdAt: timestamptz("created_at").notNull().defaultNow(),
+  /** A deleted MSP's keys stop working at once; its id stays taken so old mappings keep their meaning. */
+  deletedAt: timestamptz("deleted_at"),
+});
+
+/**
+ * DP operators: a role held by a verified identifier, granted by `npm run operator:grant` (never a default
+ * password). Whoever proves ownership of that identifier with a code or passkey acts as operator.
+ */
+export const operators = pgTable("operators", {
+  identifier: text("identifier").primaryKey(),
+  grantedAt: timestamptz("granted_at").notNull(),
+});
+
+export const apiKeyOwners = ["msp", "csip"] as const;
+
+/** API keys: shown once, stored as a SHA-256 hash, found by that hash, with a visible prefix for people. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerKind: text("owner_kind", { enum: apiKeyOwners }).notNull(),
+    mspId: text("msp_id").references(() => msps.id),
+    label: text("label").notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: timestamptz("revoked_at"),
+  },
+  (table) => [
+    uniqueIndex("api_keys_hash_idx").on(table.keyHash),
+    index("api_keys_msp_idx").on(table.mspId),
+    check("api_keys_owner", sql`(${table.ownerKind} = 'msp') = (${table.mspId} is not null)`),
+  ],
+);
+
+/** Token buckets for rate limits, shared by every instance (when Redis is not configured). */
+export const rateBuckets = pgTable("rate_buckets", {
+  key: text("key").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
+  updatedAt: timestamptz("updated_at").notNull(),
 });
 
 // --- The DP's signing keys. Private keys are sealed with a key derived from AUTH_SECRET.
@@ -283,3 +328,4 @@ export type WebauthnPurpose = (typeof webauthnPurposes)[number];
 export type MappingRow = typeof mappings.$inferSelect;
 export type MappingStatus = (typeof mappingStatuses)[number];
 export type AuditEntry = typeof auditLog.$inferInsert;
+export type ApiKey = typeof apiKeys.$inferSelect;

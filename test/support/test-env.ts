@@ -7,6 +7,11 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//u, "must be a postgres:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  TEST_REDIS_URL: z
+    .string()
+    .regex(/^redis:\/\//u, "must be a redis:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export const testEnv = schema.parse(process.env);

@@ -1,0 +1,118 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { identifiers, msps } from "../../db/schema";
+import { parseEnv, type Env } from "../../env";
+import { signInWithCode } from "../../lib/accounts/sign-in-with-code";
+import { generateApiKey } from "../../lib/api-keys/api-key-format";
+import { apiKeys } from "../../db/schema";
+import { seedDemoMsps } from "../../lib/bootstrap/demo-msps";
+import { ensureSigningKey } from "../../lib/keys/ensure-signing-key";
+import { mappingDraftSchema, type MappingDraft } from "../../lib/mappings/draft-schema";
+import { prepareMapping } from "../../lib/mappings/prepare-mapping";
+import { publishMapping } from "../../lib/mappings/publish-mapping";
+import { finishPasskeyRegistration, startPasskeyRegistration } from "../../lib/passkeys/register-passkey";
+import { relyingPartyFor } from "../../lib/passkeys/relying-party";
+import { SoftwareAuthenticator } from "../../lib/testing/software-authenticator";
+import { createOtpHarness, testKeys } from "./otp-harness";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+const ORIGIN = "http://localhost:3000";
+
+/**
+ * Runs the app's route handlers in-process against a fresh database: the configuration and the database client
+ * are installed where getEnv() and getDb() find them, as the custom server does at start.
+ */
+export async function createAppHarness(overrides: Record<string, string> = {}) {
+  const testDb: TestDatabase = await createTestDatabase();
+  const env: Env = parseEnv({
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), "mimi-app-")),
+    AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
+    PUBLIC_ORIGIN: ORIGIN,
+    MAX_BATCH: "50",
+    ...overrides,
+  });
+  const holder = globalThis as Record<symbol, unknown>;
+  holder[Symbol.for("mimi.env")] = env;
+  holder[Symbol.for("mimi.db.client")] = testDb.raw;
+  await ensureSigningKey(testDb.db, testKeys.sealing);
+  await seedDemoMsps(testDb.db);
+  const db = testDb.db;
+  const rp = relyingPartyFor(ORIGIN);
+
+  return {
+    db,
+    env,
+    origin: ORIGIN,
+    close: () => testDb.close(),
+
+    /** An MSP key as the operator console issues it; limits set on the MSP. */
+    async mspKey(mspId = "chat.example", limits: { burst?: number; refill?: number } = {}): Promise<string> {
+      await db.insert(msps).values({ id: mspId, displayName: mspId }).onConflictDoNothing();
+      await db
+        .update(msps)
+        .set({ lookupBurst: limits.burst ?? 10_000, lookupRefillPerSecond: limits.refill ?? 1_000 })
+        .where(eq(msps.id, mspId));
+      const { key, prefix, hash } = generateApiKey("msp");
+      await db.insert(apiKeys).values({ ownerKind: "msp", mspId, label: "test", prefix, keyHash: hash, createdAt: new Date() });
+      return key;
+    },
+
+    async csipKey(): Promise<string> {
+      const { key, prefix, hash } = generateApiKey("csip");
+      await db.insert(apiKeys).values({ ownerKind: "csip", label: "test", prefix, keyHash: hash, createdAt: new Date() });
+      return key;
+    },
+
+    /** A recipient who proved `identifier` and published a genuinely signed mapping for it. */
+    async publishFor(identifier: string, draft: Partial<Omit<MappingDraft, "identifierId">> = {}) {
+      const otp = createOtpHarness(db);
+      const { challengeId } = await otp.request(identifier, { clientIp: `192.0.2.${Math.floor(Math.random() * 250)}` });
+      const signedIn = await signInWithCode({ db, keys: testKeys, challengeId, code: otp.lastCode(), now: otp.now() });
+      if (!signedIn.ok) throw new Error(`sign-in failed: ${signedIn.reason}`);
+      const [row] = await db.select().from(identifiers).where(eq(identifiers.userId, signedIn.userId));
+      const authenticator = await SoftwareAuthenticator.create();
+      const registration = await startPasskeyRegistration({ db, rp, userId: signedIn.userId, userName: identifier, now: new Date() });
+      await finishPasskeyRegistration({
+        db,
+        rp,
+        userId: signedIn.userId,
+        challengeId: registration.challengeId,
+        name: "key",
+        response: (await authenticator.register(registration.options, ORIGIN)) as never,
+        now: new Date(),
+      });
+      const prepared = await prepareMapping({
+        db,
+        rp,
+        issuer: ORIGIN,
+        userId: signedIn.userId,
+        draft: mappingDraftSchema.parse({
+          identifierId: row!.id,
+          label: "Personal",
+          fresh: false,
+          entries: [{ msp: "chat.example", tags: ["Default"], audience: { kind: "everyone" } }],
+          ...draft,
+        }),
+        ttlDays: 365,
+        now: new Date(),
+      });
+      const response = (await authenticator.authenticate({ challenge: prepared.options.challenge, rpId: rp.rpId, origin: ORIGIN })) as never;
+      return publishMapping({ db, rp, issuer: ORIGIN, sealingKey: testKeys.sealing, userId: signedIn.userId, challengeId: prepared.challengeId, response, now: new Date() });
+    },
+  };
+}
+
+/** A JSON POST as an MSP would send it. */
+export function apiRequest(url: string, body: unknown, options: { key?: string; headers?: Record<string, string>; raw?: string } = {}) {
+  return new Request(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+      ...options.headers,
+    },
+    body: options.raw ?? JSON.stringify(body),
+  });
+}

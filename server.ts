@@ -46,7 +46,11 @@ async function main(): Promise<void> {
   await app.prepare();
   const trustedProxies = createTrustedProxyList(env.trustedProxies);
 
-  const server = createAppServer(handle, trustedProxies);
+  const server = createAppServer(handle, {
+    trustedProxies,
+    requireHttps: env.deployment === "production",
+    publicOrigin: env.publicOrigin,
+  });
   server.listen(env.port, env.host, () => {
     console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
   });

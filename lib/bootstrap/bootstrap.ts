@@ -3,6 +3,8 @@ import { migrateDatabase } from "../../db/migrate";
 import { getDb, getRawClient } from "../../db/index";
 import { deriveAppKeys } from "../crypto/app-keys";
 import { ensureSigningKey } from "../keys/ensure-signing-key";
+import { parseIdentifier } from "../identifiers/parse-identifier";
+import { grantOperator } from "../operators/operators";
 import { seedDemoMsps } from "./demo-msps";
 
 /** Everything that must be true before the first request: schema migrated, a signing key, demo data if wanted. */
@@ -11,4 +13,5 @@ export async function bootstrap(env: Env): Promise<void> {
   const db = getDb();
   await ensureSigningKey(db, deriveAppKeys(env.authSecret).sealing);
   if (env.seedDemoMsps) await seedDemoMsps(db);
+  for (const identifier of env.operators) await grantOperator(db, parseIdentifier(identifier).uri, new Date());
 }

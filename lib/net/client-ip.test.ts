@@ -33,7 +33,7 @@ describe("createAppServer", () => {
   it("overwrites a client-supplied client-IP header and ignores a spoofed X-Forwarded-For", async () => {
     const server = createAppServer((req, res) => {
       res.end(String(req.headers[CLIENT_IP_HEADER]));
-    }, none);
+    }, { trustedProxies: none, requireHttps: false, publicOrigin: "http://localhost:3000" });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     const body = await new Promise<string>((resolve, reject) => {
@@ -50,5 +50,41 @@ describe("createAppServer", () => {
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
     expect(body).toBe("127.0.0.1");
+  });
+});
+
+describe("createAppServer in production", () => {
+  async function call(trusted: string[], path: string, headers: Record<string, string>) {
+    const server = createAppServer((_req, res) => {
+      res.end("ok");
+    }, { trustedProxies: createTrustedProxyList(trusted), requireHttps: true, publicOrigin: "https://dp.example" });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const result = await new Promise<{ status: number; hsts: string | undefined; body: string }>((resolve, reject) => {
+      const req = request({ port, host: "127.0.0.1", path, headers }, (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, hsts: res.headers["strict-transport-security"] as string | undefined, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return result;
+  }
+
+  it("refuses the API over plain HTTP, even when the client claims https itself", async () => {
+    const direct = await call([], "/api/v1/lookup", { "x-forwarded-proto": "https" });
+    expect(direct.status).toBe(403);
+    expect(JSON.parse(direct.body)).toMatchObject({ code: "https_required" });
+    expect(direct.hsts).toContain("max-age=");
+  });
+
+  it("serves the API when a trusted proxy says it terminated TLS, and pages either way with HSTS", async () => {
+    expect((await call(["127.0.0.1"], "/api/v1/lookup", { "x-forwarded-proto": "https" })).status).toBe(200);
+    expect((await call(["127.0.0.1"], "/api/v1/lookup", { "x-forwarded-proto": "http" })).status).toBe(403);
+    const page = await call([], "/", {});
+    expect(page.status).toBe(200);
+    expect(page.hsts).toContain("max-age=");
   });
 });

@@ -2,16 +2,54 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { BlockList } from "node:net";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 
+export type AppServerOptions = {
+  trustedProxies: BlockList;
+  /** Production: the API answers only over TLS, which this plain-HTTP server sees only via a trusted proxy. */
+  requireHttps: boolean;
+  publicOrigin: string;
+};
+
+const HSTS = "max-age=63072000; includeSubDomains";
+
 /**
  * The HTTP server in front of Next's request handler. Whatever a client sent under CLIENT_IP_HEADER is
- * overwritten with the address established from the socket (and trusted proxies only).
+ * overwritten with the address established from the socket (and trusted proxies only). In production, API
+ * requests that did not arrive over TLS at a trusted proxy are refused before any work (R7), and every answer
+ * carries HSTS so browsers never try plain HTTP again.
  */
 export function createAppServer(
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void,
-  trustedProxies: BlockList,
+  options: AppServerOptions,
 ): Server {
   return createServer((req, res) => {
-    req.headers[CLIENT_IP_HEADER] = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies);
+    req.headers[CLIENT_IP_HEADER] = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxies);
+    if (options.requireHttps) {
+      res.setHeader("strict-transport-security", HSTS);
+      if ((req.url ?? "").startsWith("/api/") && !arrivedOverTls(req, options.trustedProxies)) {
+        res.writeHead(403, { "content-type": "application/problem+json", "cache-control": "no-store" });
+        res.end(
+          JSON.stringify({
+            type: `${options.publicOrigin}/docs/api#error-https_required`,
+            title: "HTTPS is required",
+            status: 403,
+            detail: "This API answers only over HTTPS.",
+            code: "https_required",
+          }),
+        );
+        return;
+      }
+    }
     void handle(req, res);
   });
+}
+
+/** TLS ended at a proxy we trust, which said so; a client cannot claim it by sending the header itself. */
+function arrivedOverTls(req: IncomingMessage, trustedProxies: BlockList): boolean {
+  if ("encrypted" in req.socket && req.socket.encrypted) return true;
+  const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/u, "");
+  const family = peer.includes(":") ? "ipv6" : "ipv4";
+  if (!peer || !trustedProxies.check(peer, family)) return false;
+  const proto = req.headers["x-forwarded-proto"];
+  const last = (Array.isArray(proto) ? proto.join(",") : (proto ?? "")).split(",").at(-1)?.trim().toLowerCase();
+  return last === "https";
 }

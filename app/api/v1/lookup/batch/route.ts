@@ -1,0 +1,35 @@
+import { getEnv } from "../../../../../env";
+import { ApiError } from "../../../../../lib/api/api-error";
+import { parseApiCsi } from "../../../../../lib/api/parse-api-csi";
+import { readJsonBody } from "../../../../../lib/api/read-json-body";
+import { withApiKey } from "../../../../../lib/api/with-api-key";
+import { lookupCsis, serializeLookup } from "../../../../../lib/lookup/lookup-csis";
+import { batchLookupRequestSchema } from "../../../../../lib/validations/lookup";
+
+export const dynamic = "force-dynamic";
+
+/** Room for max_batch identifiers of the longest legal length, and no more. */
+const bodyLimit = (maxBatch: number) => 1024 + maxBatch * 300;
+
+/**
+ * A whole address book in one request and one database round trip. Results come back in request order; an
+ * invalid identifier gets an error in its slot only. Each distinct identifier costs one token; repeats are
+ * answered in every slot and counted once.
+ */
+export const POST = withApiKey("msp", async ({ request, db, now, charge }) => {
+  const { maxBatch } = getEnv();
+  const body = await readJsonBody(request, bodyLimit(maxBatch));
+  const csis = (body as { csis?: unknown })?.csis;
+  if (Array.isArray(csis) && csis.length > maxBatch) {
+    throw new ApiError("batch_too_large", `A batch carries at most ${maxBatch} identifiers; this one has ${csis.length}.`, {}, { max_batch: maxBatch });
+  }
+  const input = batchLookupRequestSchema.parse(body);
+  const slots = input.csis.map(parseApiCsi);
+  const unique = [...new Set(slots.flatMap((slot) => (slot.ok ? [slot.csi.uri] : [])))];
+  await charge(unique.length);
+  const results = await lookupCsis(db, unique, now);
+  const items = slots.map((slot, index) =>
+    slot.ok ? serializeLookup(results.get(slot.csi.uri)!) : JSON.stringify({ input: input.csis[index], error: slot.error }),
+  );
+  return new Response(`{"results":[${items.join(",")}]}`, { headers: { "content-type": "application/json", "cache-control": "no-store" } });
+});

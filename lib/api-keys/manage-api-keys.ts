@@ -1,0 +1,74 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { apiKeys, msps } from "../../db/schema";
+import { withTransaction } from "../../db/transaction";
+import { recordAudit } from "../audit/record-audit";
+import { generateApiKey, hashApiKey, looksLikeApiKey } from "./api-key-format";
+
+/** Issues a key for an MSP. The full key is returned once and never stored. */
+export async function issueMspApiKey(options: { db: Database; mspId: string; label: string; operatorUserId: string; now: Date }) {
+  const { db, mspId, label, operatorUserId, now } = options;
+  const { key, prefix, hash } = generateApiKey("msp");
+  const row = await withTransaction(db, async (tx) => {
+    const [msp] = await tx.select({ id: msps.id }).from(msps).where(and(eq(msps.id, mspId), isNull(msps.deletedAt)));
+    if (!msp) return null;
+    const [created] = await tx
+      .insert(apiKeys)
+      .values({ ownerKind: "msp", mspId, label, prefix, keyHash: hash, createdAt: now, createdBy: operatorUserId })
+      .returning({ id: apiKeys.id });
+    await recordAudit(tx, { at: now, actorUserId: operatorUserId, actorKind: "operator", action: "api_key.issued", subjectType: "msp", subjectId: mspId, details: { prefix, label } });
+    return created!;
+  });
+  return row && { id: row.id, key, prefix };
+}
+
+export async function revokeApiKey(options: { db: Database; keyId: string; operatorUserId: string; now: Date }): Promise<boolean> {
+  const { db, keyId, operatorUserId, now } = options;
+  if (!/^[0-9a-f-]{36}$/u.test(keyId)) return false;
+  return withTransaction(db, async (tx) => {
+    const [revoked] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+      .returning({ prefix: apiKeys.prefix, mspId: apiKeys.mspId });
+    if (!revoked) return false;
+    await recordAudit(tx, { at: now, actorUserId: operatorUserId, actorKind: "operator", action: "api_key.revoked", subjectType: "msp", subjectId: revoked.mspId ?? "", details: { prefix: revoked.prefix } });
+    return true;
+  });
+}
+
+export async function listMspApiKeys(db: Database, mspId: string) {
+  return db
+    .select({ id: apiKeys.id, label: apiKeys.label, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(eq(apiKeys.mspId, mspId))
+    .orderBy(desc(apiKeys.createdAt));
+}
+
+export type AuthenticatedKey =
+  | { ownerKind: "msp"; keyId: string; mspId: string; policy: { burst: number; refillPerSecond: number } }
+  | { ownerKind: "csip"; keyId: string };
+
+/**
+ * Finds the owner of a bearer key by the key's hash: a live key of a live owner. One answer (null) for every
+ * failure, so a caller learns nothing about which keys exist, were revoked or belong to a deleted MSP.
+ */
+export async function authenticateApiKey(db: Database, token: string): Promise<AuthenticatedKey | null> {
+  if (!looksLikeApiKey(token)) return null;
+  const [row] = await db
+    .select({
+      keyId: apiKeys.id,
+      ownerKind: apiKeys.ownerKind,
+      mspId: msps.id,
+      mspDeletedAt: msps.deletedAt,
+      burst: msps.lookupBurst,
+      refill: msps.lookupRefillPerSecond,
+    })
+    .from(apiKeys)
+    .leftJoin(msps, eq(apiKeys.mspId, msps.id))
+    .where(and(eq(apiKeys.keyHash, hashApiKey(token)), isNull(apiKeys.revokedAt)));
+  if (!row) return null;
+  if (row.ownerKind === "csip") return { ownerKind: "csip", keyId: row.keyId };
+  if (!row.mspId || row.mspDeletedAt || row.burst === null || row.refill === null) return null;
+  return { ownerKind: "msp", keyId: row.keyId, mspId: row.mspId, policy: { burst: row.burst, refillPerSecond: row.refill } };
+}

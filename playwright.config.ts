@@ -48,6 +48,7 @@ export default defineConfig({
       HOST: "localhost",
       DATA_DIR: ".data/e2e",
       TEST_HOOKS: "1",
+      OPERATORS: "operator@example.com",
       TRUSTED_PROXIES: "127.0.0.1,::1",
       PHONE_REGIONS: "US,GB,FR,CA",
       NEXT_TELEMETRY_DISABLED: "1",

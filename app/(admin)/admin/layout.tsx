@@ -1,0 +1,23 @@
+import Link from "next/link";
+import { requireOperator } from "../../../lib/app/require-operator";
+
+export default async function AdminLayout({ children }: { children: React.ReactNode }) {
+  await requireOperator();
+  return (
+    <div className="flex flex-col gap-6">
+      <nav aria-label="Operator console" className="flex flex-wrap gap-4 border-b border-slate-200 pb-3 text-sm font-medium">
+        <span className="text-slate-500">Operator console</span>
+        <Link href="/admin" className="text-indigo-700 hover:underline">
+          Messaging services
+        </Link>
+        <Link href="/admin/audit" className="text-indigo-700 hover:underline">
+          Audit log
+        </Link>
+        <Link href="/docs/api" className="text-indigo-700 hover:underline">
+          API reference
+        </Link>
+      </nav>
+      {children}
+    </div>
+  );
+}

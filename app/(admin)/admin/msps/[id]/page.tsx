@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Alert } from "../../../../../components/ui/alert";
+import { Card } from "../../../../../components/ui/card";
+import { getDb } from "../../../../../db/index";
+import { listMspApiKeys } from "../../../../../lib/api-keys/manage-api-keys";
+import { findMsp } from "../../../../../lib/msps/manage-msps";
+import { deleteMspAction, issueKeyAction, revokeKeyAction, updateMspAction } from "../../actions";
+import { DeleteMspForm } from "../../_components/delete-msp-form";
+import { IssueKeyForm } from "../../_components/issue-key-form";
+import { KeyList } from "../../_components/key-list";
+import { MspForm } from "../../_components/msp-form";
+
+export const metadata: Metadata = { title: "MSP" };
+
+export default async function MspPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const id = decodeURIComponent((await params).id);
+  const created = (await searchParams).created;
+  const db = getDb();
+  const msp = await findMsp(db, id);
+  if (!msp) notFound();
+  const keys = (await listMspApiKeys(db, id)).map((row) => ({
+    ...row,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  }));
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="text-2xl font-bold">{msp.displayName}</h1>
+        <p className="text-sm text-slate-600">{msp.id}</p>
+      </div>
+      {created && <Alert tone="success">The MSP is registered. Issue it an API key below.</Alert>}
+      {msp.deletedAt ? (
+        <Alert tone="warning">This MSP was deleted on {msp.deletedAt.toLocaleString()}. Its keys no longer work.</Alert>
+      ) : (
+        <>
+          <Card title="API keys" description="Shown once when issued, stored only as a hash. Lookups are limited per MSP, across all its keys.">
+            <KeyList mspId={msp.id} rows={keys} revokeAction={revokeKeyAction} />
+            <div className="mt-5 border-t border-slate-200 pt-5">
+              <IssueKeyForm mspId={msp.id} action={issueKeyAction} />
+            </div>
+          </Card>
+          <Card title="Details and limits">
+            <MspForm action={updateMspAction} mode="edit" initial={msp} />
+          </Card>
+          <Card title="Delete" description="Recipients can no longer choose it, and its keys stop working at once. The id stays reserved.">
+            <DeleteMspForm mspId={msp.id} action={deleteMspAction} />
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,3 +1,4 @@
+import { describeFetchError } from "./cli-report";
 import { isRecord } from "./read-proof";
 import type { VerifyOptions } from "./types";
 
@@ -6,7 +7,11 @@ export class CliInputError extends Error {
   override readonly name = "CliInputError";
 }
 
-type DpConfig = Pick<VerifyOptions, "issuer" | "rpId" | "jwks">;
+type DpConfig = Pick<VerifyOptions, "issuer" | "rpId" | "jwks"> & {
+  /** The whole metadata document and where it came from, for tools that need more of it (the lookup CLI). */
+  metadata?: Record<string, unknown>;
+  metadataUrl?: URL;
+};
 
 const FETCH_TIMEOUT_MS = 10_000;
 
@@ -19,7 +24,7 @@ export async function fetchDpConfig(dp: string, fetch: typeof globalThis.fetch):
     throw new CliInputError(`the DP at ${dp} publishes metadata without issuer, rp_id and jwks_uri at ${metadataUrl.href}`);
   }
   const jwksUrl = new URL(metadata.jwks_uri, metadataUrl);
-  return { issuer: metadata.issuer, rpId: metadata.rp_id, jwks: readJwks(await fetchJson(jwksUrl, dp, fetch), jwksUrl.href) };
+  return { issuer: metadata.issuer, rpId: metadata.rp_id, jwks: readJwks(await fetchJson(jwksUrl, dp, fetch), jwksUrl.href), metadata, metadataUrl };
 }
 
 export function readJwks(value: unknown, source: string): DpConfig["jwks"] {
@@ -34,7 +39,7 @@ async function fetchJson(url: URL, dp: string, fetch: typeof globalThis.fetch): 
   try {
     response = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   } catch (error) {
-    throw new CliInputError(`cannot reach the DP at ${dp} (${url.href}): ${describe(error)}`);
+    throw new CliInputError(`cannot reach the DP at ${dp} (${url.href}): ${describeFetchError(error)}`);
   }
   if (!response.ok) throw new CliInputError(`the DP at ${dp} answered ${response.status} for ${url.href}`);
   try {
@@ -51,11 +56,4 @@ function parseHttpUrl(text: string): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // Node's fetch hides the useful part (ECONNREFUSED, ENOTFOUND) in the cause.
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  return `${error.message}${cause}`;
 }

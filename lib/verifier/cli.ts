@@ -1,5 +1,6 @@
 import { parseCliArgs, USAGE, UsageError, type CliArgs } from "./cli-args";
 import { CliInputError, fetchDpConfig, readJwks } from "./cli-dp-config";
+import { mappingReportLines } from "./cli-report";
 import { isRecord } from "./read-proof";
 import type { Verification, VerifyOptions } from "./types";
 import { verifyLookupItem } from "./verify-lookup-item";
@@ -115,10 +116,7 @@ async function reportItem(item: unknown, label: string, options: VerifyOptions, 
 }
 
 function reportMapping(id: string, document: unknown, verification: Verification, write: (line: string) => void, tally: Tally) {
-  const about = isRecord(document) ? [document.csi, typeof document.seq === "number" ? `seq ${document.seq}` : undefined, document.label] : [];
-  const description = about.filter((part) => typeof part === "string" && part !== "").join(", ");
-  write(`Mapping ${id}${description ? ` (${description})` : ""}: ${verification.ok ? "verified" : "NOT verified"}`);
-  for (const check of verification.checks) write(`  ${check.ok ? "✓" : "✗"} ${check.id}: ${check.detail}`);
+  for (const line of mappingReportLines(id, document, verification)) write(line);
   if (verification.ok) tally.verified++;
   else tally.failed++;
 }

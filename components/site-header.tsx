@@ -11,6 +11,9 @@ export async function SiteHeader() {
           mimi<span className="text-indigo-700">·</span>discovery
         </Link>
         <nav aria-label="Main" className="flex items-center gap-4 text-sm">
+          <Link href="/docs/api" className="font-medium text-slate-700 hover:text-slate-900">
+            API
+          </Link>
           {session ? (
             <>
               <Link href="/mappings" className="font-medium text-slate-700 hover:text-slate-900">

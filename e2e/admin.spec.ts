@@ -71,3 +71,14 @@ test.describe("operator console and the MSP API", () => {
     expect(jwks.keys.every((entry) => entry.kid && entry.d === undefined)).toBe(true);
   });
 });
+
+test("the API reference documents every endpoint and error, and is accessible", async ({ page, request, checkA11y }) => {
+  await page.goto("/docs/api");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.locator("#error-rate_limited")).toBeAttached();
+  await expect(page.getByText("/api/v1/lookup/batch").first()).toBeVisible();
+  await checkA11y(page);
+  const openapi = (await (await request.get("/api/v1/openapi.json")).json()) as { openapi: string; paths: Record<string, unknown> };
+  expect(openapi.openapi).toBe("3.1.0");
+  expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/api/v1/lookup", "/api/v1/lookup/batch"]));
+});

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { apiKeys, msps } from "../../db/schema";
+import { apiKeys, csips, msps } from "../../db/schema";
 import { withTransaction } from "../../db/transaction";
 import { recordAudit } from "../audit/record-audit";
 import { generateApiKey, hashApiKey, looksLikeApiKey } from "./api-key-format";
@@ -47,7 +47,7 @@ export async function listMspApiKeys(db: Database, mspId: string) {
 
 export type AuthenticatedKey =
   | { ownerKind: "msp"; keyId: string; mspId: string; policy: { burst: number; refillPerSecond: number } }
-  | { ownerKind: "csip"; keyId: string };
+  | { ownerKind: "csip"; keyId: string; csipId: string };
 
 /**
  * Finds the owner of a bearer key by the key's hash: a live key of a live owner. One answer (null) for every
@@ -63,12 +63,15 @@ export async function authenticateApiKey(db: Database, token: string): Promise<A
       mspDeletedAt: msps.deletedAt,
       burst: msps.lookupBurst,
       refill: msps.lookupRefillPerSecond,
+      csipId: csips.id,
+      csipDeletedAt: csips.deletedAt,
     })
     .from(apiKeys)
     .leftJoin(msps, eq(apiKeys.mspId, msps.id))
+    .leftJoin(csips, eq(apiKeys.csipId, csips.id))
     .where(and(eq(apiKeys.keyHash, hashApiKey(token)), isNull(apiKeys.revokedAt)));
   if (!row) return null;
-  if (row.ownerKind === "csip") return { ownerKind: "csip", keyId: row.keyId };
+  if (row.ownerKind === "csip") return row.csipId && !row.csipDeletedAt ? { ownerKind: "csip", keyId: row.keyId, csipId: row.csipId } : null;
   if (!row.mspId || row.mspDeletedAt || row.burst === null || row.refill === null) return null;
   return { ownerKind: "msp", keyId: row.keyId, mspId: row.mspId, policy: { burst: row.burst, refillPerSecond: row.refill } };
 }

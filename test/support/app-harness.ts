@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { identifiers, msps } from "../../db/schema";
+import { csips, identifiers, msps } from "../../db/schema";
 import { parseEnv, type Env } from "../../env";
 import { signInWithCode } from "../../lib/accounts/sign-in-with-code";
 import { generateApiKey } from "../../lib/api-keys/api-key-format";
@@ -59,9 +59,10 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
       return key;
     },
 
-    async csipKey(): Promise<string> {
+    async csipKey(csipId?: string): Promise<string> {
+      const id = csipId ?? (await db.insert(csips).values({ name: "Test telco", createdAt: new Date() }).returning({ id: csips.id }))[0]!.id;
       const { key, prefix, hash } = generateApiKey("csip");
-      await db.insert(apiKeys).values({ ownerKind: "csip", label: "test", prefix, keyHash: hash, createdAt: new Date() });
+      await db.insert(apiKeys).values({ ownerKind: "csip", csipId: id, label: "test", prefix, keyHash: hash, createdAt: new Date() });
       return key;
     },
 

@@ -1,3 +1,5 @@
+import { getEnv } from "../../../env";
+import { ApiError, problemResponse } from "../../../lib/api/api-error";
 import { getDb } from "../../../db/index";
 import { publishedJwks } from "../../../lib/keys/signing-keys";
 import { now } from "../../../lib/clock";
@@ -11,9 +13,6 @@ export async function GET() {
       headers: { "cache-control": "public, max-age=300", "access-control-allow-origin": "*", "content-type": "application/jwk-set+json" },
     });
   } catch {
-    return Response.json(
-      { type: "about:blank", title: "Service unavailable", status: 503, detail: "The key store is not reachable.", code: "database_unavailable" },
-      { status: 503, headers: { "content-type": "application/problem+json" } },
-    );
+    return problemResponse(getEnv().publicOrigin, new ApiError("service_unavailable", "The database is not reachable.", { "retry-after": "5" }));
   }
 }

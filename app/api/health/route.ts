@@ -1,3 +1,5 @@
+import { getEnv } from "../../../env";
+import { ApiError, problemResponse } from "../../../lib/api/api-error";
 import { sql } from "drizzle-orm";
 import { getDb } from "../../../db/index";
 
@@ -9,9 +11,6 @@ export async function GET() {
     await getDb().execute(sql`select 1`);
     return Response.json({ status: "ok" }, { headers: { "cache-control": "no-store" } });
   } catch {
-    return Response.json(
-      { type: "about:blank", title: "Service unavailable", status: 503, detail: "The database is not reachable.", code: "database_unavailable" },
-      { status: 503, headers: { "content-type": "application/problem+json", "cache-control": "no-store" } },
-    );
+    return problemResponse(getEnv().publicOrigin, new ApiError("service_unavailable", "The database is not reachable.", { "retry-after": "5" }));
   }
 }

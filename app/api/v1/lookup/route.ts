@@ -1,4 +1,5 @@
 import { ApiError } from "../../../../lib/api/api-error";
+import { SINGLE_LOOKUP_MAX_BYTES } from "../../../../lib/api/body-limits";
 import { parseApiCsi } from "../../../../lib/api/parse-api-csi";
 import { readJsonBody } from "../../../../lib/api/read-json-body";
 import { withApiKey } from "../../../../lib/api/with-api-key";
@@ -7,11 +8,9 @@ import { lookupRequestSchema } from "../../../../lib/validations/lookup";
 
 export const dynamic = "force-dynamic";
 
-const MAX_BODY_BYTES = 4 * 1024;
-
 /** One identifier: every active, verifiable mapping of it (protocol section 4). Costs one token. */
 export const POST = withApiKey("msp", async ({ request, db, now, charge }) => {
-  const input = lookupRequestSchema.parse(await readJsonBody(request, MAX_BODY_BYTES));
+  const input = lookupRequestSchema.parse(await readJsonBody(request, SINGLE_LOOKUP_MAX_BYTES));
   const parsed = parseApiCsi(input.csi);
   if (!parsed.ok) throw new ApiError("invalid_value", `csi: ${parsed.error.detail}`, {}, { identifier_error: parsed.error.code });
   await charge(1);

@@ -1,5 +1,6 @@
 import { getEnv } from "../../../../../env";
 import { ApiError } from "../../../../../lib/api/api-error";
+import { batchLookupMaxBytes } from "../../../../../lib/api/body-limits";
 import { parseApiCsi } from "../../../../../lib/api/parse-api-csi";
 import { readJsonBody } from "../../../../../lib/api/read-json-body";
 import { withApiKey } from "../../../../../lib/api/with-api-key";
@@ -8,9 +9,6 @@ import { batchLookupRequestSchema } from "../../../../../lib/validations/lookup"
 
 export const dynamic = "force-dynamic";
 
-/** Room for max_batch identifiers of the longest legal length, and no more. */
-const bodyLimit = (maxBatch: number) => 1024 + maxBatch * 300;
-
 /**
  * A whole address book in one request and one database round trip. Results come back in request order; an
  * invalid identifier gets an error in its slot only. Each distinct identifier costs one token; repeats are
@@ -18,7 +16,7 @@ const bodyLimit = (maxBatch: number) => 1024 + maxBatch * 300;
  */
 export const POST = withApiKey("msp", async ({ request, db, now, charge }) => {
   const { maxBatch } = getEnv();
-  const body = await readJsonBody(request, bodyLimit(maxBatch));
+  const body = await readJsonBody(request, batchLookupMaxBytes(maxBatch));
   const csis = (body as { csis?: unknown })?.csis;
   if (Array.isArray(csis) && csis.length > maxBatch) {
     throw new ApiError("batch_too_large", `A batch carries at most ${maxBatch} identifiers; this one has ${csis.length}.`, {}, { max_batch: maxBatch });

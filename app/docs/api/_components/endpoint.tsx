@@ -1,0 +1,169 @@
+import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from "../../../../lib/api/openapi";
+import { CodeBlock, InlineCode } from "./code-block";
+import { DocSection } from "./doc-section";
+import { inline, RichText } from "./rich-text";
+import { resolveSchema, SchemaTable, schemaName, TypeLabel } from "./schema-table";
+
+const REASONS: Record<string, string> = {
+  "200": "OK",
+  "400": "Bad Request",
+  "401": "Unauthorized",
+  "403": "Forbidden",
+  "404": "Not Found",
+  "409": "Conflict",
+  "413": "Content Too Large",
+  "415": "Unsupported Media Type",
+  "422": "Unprocessable Content",
+  "429": "Too Many Requests",
+  "500": "Internal Server Error",
+  "503": "Service Unavailable",
+};
+
+// Offset far enough that the underline does not hide the underscores of codes.
+const LINK = "text-indigo-700 underline underline-offset-4 hover:text-indigo-900";
+
+export const endpointAnchor = (operation: OpenApiOperation) => `endpoint-${operation.operationId}`;
+
+/** One operation: what it does, what to send, what comes back, and a request to copy. */
+export function Endpoint({ document, method, path, operation }: { document: OpenApiDocument; method: string; path: string; operation: OpenApiOperation }) {
+  const id = endpointAnchor(operation);
+  const body = operation.requestBody && Object.entries(operation.requestBody.content)[0];
+  const success = operation.responses["200"];
+  const [successType, successMedia] = Object.entries(success?.content ?? {})[0] ?? [];
+  return (
+    <DocSection
+      id={id}
+      title={
+        <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
+          <span className={`rounded px-2 py-0.5 font-mono text-xs font-bold tracking-wide text-white ${method === "post" ? "bg-indigo-700" : "bg-slate-700"}`}>
+            {method.toUpperCase()}
+          </span>
+          <span className="font-mono text-base break-all">{path}</span>
+          <span className="text-base font-normal text-slate-700">{operation.summary}</span>
+        </span>
+      }
+      description={
+        operation.security.length > 0 ? (
+          <>Needs an MSP API key: <InlineCode>Authorization: Bearer mimi_msp_…</InlineCode></>
+        ) : (
+          "Public: no key needed."
+        )
+      }
+    >
+      <RichText text={operation.description} />
+
+      {body && (
+        <div className="flex flex-col gap-3">
+          <h3 className="text-base font-semibold text-slate-900">Request body</h3>
+          <p className="text-sm text-slate-700">
+            Required, sent as <InlineCode>{body[0]}</InlineCode>.
+          </p>
+          <SchemaTable
+            id={`${id}-body`}
+            caption={<>Members of the {schemaName(body[1].schema.$ref ?? "request")} body.</>}
+            schema={resolveSchema(document, body[1].schema)}
+          />
+        </div>
+      )}
+
+      <div className="flex flex-col gap-3">
+        <h3 className="text-base font-semibold text-slate-900">Responses</h3>
+        <ResponseTable id={`${id}-responses`} responses={operation.responses} />
+      </div>
+
+      <div className="flex flex-col gap-3">
+        <h3 className="text-base font-semibold text-slate-900">Example</h3>
+        {operation["x-codeSamples"]?.map((sample) => (
+          <CodeBlock key={sample.label} caption={`Request (${sample.label})`} code={sample.source} />
+        ))}
+        {successMedia &&
+          Object.entries(successMedia.examples ?? {}).map(([key, example], index) => {
+            const block = <CodeBlock caption={`Response: 200, ${successType}. ${example.summary}.`} code={JSON.stringify(example.value, null, 2)} />;
+            return index === 0 ? (
+              <div key={key} className="flex flex-col gap-1.5">
+                {block}
+                {example.description && <p className="text-sm text-slate-700">{example.description}</p>}
+              </div>
+            ) : (
+              <details key={key} className="rounded-md border border-slate-200 p-3">
+                <summary className="cursor-pointer text-sm font-medium text-slate-900">Another response: {example.summary}</summary>
+                <div className="mt-3">{block}</div>
+              </details>
+            );
+          })}
+      </div>
+    </DocSection>
+  );
+}
+
+function ResponseTable({ id, responses }: { id: string; responses: Record<string, OpenApiResponse> }) {
+  return (
+    <div role="region" aria-labelledby={`${id}-caption`} tabIndex={0} className="overflow-x-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+      <table className="w-full min-w-[36rem] border-collapse text-left text-sm">
+        <caption id={`${id}-caption`} className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-left text-sm text-slate-700">
+          Every status this endpoint answers with. Errors are problem documents; each code links to its entry under Errors.
+        </caption>
+        <thead className="bg-slate-50 text-slate-900">
+          <tr>
+            <th scope="col" className="w-1/5 px-3 py-2 font-semibold">Status</th>
+            <th scope="col" className="w-2/5 px-3 py-2 font-semibold">Meaning</th>
+            <th scope="col" className="px-3 py-2 font-semibold">Body</th>
+            <th scope="col" className="px-3 py-2 font-semibold">Headers</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-200 align-top text-slate-700">
+          {Object.entries(responses).map(([status, response]) => {
+            const [type, media] = Object.entries(response.content ?? {})[0] ?? [];
+            const codes = response["x-problem-codes"];
+            return (
+              <tr key={status}>
+                <th scope="row" className="px-3 py-2 font-semibold whitespace-nowrap text-slate-900">
+                  {status} <span className="font-normal text-slate-700">{REASONS[status]}</span>
+                </th>
+                <td className="px-3 py-2">
+                  {codes ? (
+                    <ul className="flex flex-col gap-1">
+                      {codes.map((code) => (
+                        <li key={code}>
+                          <a href={`#error-${code}`} className={`font-mono text-[0.8125rem] ${LINK}`}>
+                            {code}
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    inline(response.description)
+                  )}
+                </td>
+                <td className="px-3 py-2">
+                  {media ? (
+                    <>
+                      <TypeLabel schema={media.schema} /> <span className="text-xs whitespace-nowrap">({type})</span>
+                    </>
+                  ) : (
+                    "None"
+                  )}
+                </td>
+                <td className="px-3 py-2">
+                  {Object.keys(response.headers ?? {}).length === 0 ? (
+                    "None"
+                  ) : (
+                    <ul className="flex flex-col gap-1">
+                      {Object.keys(response.headers ?? {}).map((name) => (
+                        <li key={name}>
+                          <a href={`#header-${name}`} className={`font-mono text-[0.8125rem] whitespace-nowrap ${LINK}`}>
+                            {name}
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

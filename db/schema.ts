@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -165,6 +166,8 @@ export const msps = pgTable("msps", {
   createdAt: timestamptz("created_at").notNull().defaultNow(),
   /** A deleted MSP's keys stop working at once; its id stays taken so old mappings keep their meaning. */
   deletedAt: timestamptz("deleted_at"),
+  /** The CSIP that operates this MSP, if any (a telco's own messaging app): decides what a port-out withdraws. */
+  operatorCsipId: uuid("operator_csip_id").references((): AnyPgColumn => csips.id),
 });
 
 /**
@@ -185,6 +188,7 @@ export const apiKeys = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     ownerKind: text("owner_kind", { enum: apiKeyOwners }).notNull(),
     mspId: text("msp_id").references(() => msps.id),
+    csipId: uuid("csip_id").references((): AnyPgColumn => csips.id),
     label: text("label").notNull(),
     prefix: text("prefix").notNull(),
     keyHash: text("key_hash").notNull(),
@@ -196,6 +200,7 @@ export const apiKeys = pgTable(
     uniqueIndex("api_keys_hash_idx").on(table.keyHash),
     index("api_keys_msp_idx").on(table.mspId),
     check("api_keys_owner", sql`(${table.ownerKind} = 'msp') = (${table.mspId} is not null)`),
+    check("api_keys_csip_owner", sql`(${table.ownerKind} = 'csip') = (${table.csipId} is not null)`),
   ],
 );
 
@@ -288,6 +293,8 @@ export const mappings = pgTable(
     expiresAt: timestamptz("expires_at").notNull(),
     endedAt: timestamptz("ended_at"),
     endedReason: text("ended_reason"),
+    /** When the recipient was reminded that this mapping is about to expire. */
+    remindedAt: timestamptz("reminded_at"),
   },
   (table) => [
     // seq never repeats for a CSI: two tabs publishing at once cannot both win.
@@ -313,6 +320,123 @@ export const auditLog = pgTable(
   (table) => [index("audit_log_actor_idx").on(table.actorUserId, table.at)],
 );
 
+// --- CSIPs: telcos and email providers, their approved number ranges and domains, and their admins.
+
+export const csips = pgTable("csips", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  contact: text("contact"),
+  createdAt: timestamptz("created_at").notNull(),
+  deletedAt: timestamptz("deleted_at"),
+});
+
+export const claimKinds = ["e164_prefix", "email_domain"] as const;
+export const claimStatuses = ["pending", "approved", "rejected"] as const;
+
+/** A CSIP's claim on an E.164 prefix or an email domain; it acts only on approved ones. */
+export const csipClaims = pgTable(
+  "csip_claims",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    csipId: uuid("csip_id")
+      .notNull()
+      .references(() => csips.id),
+    kind: text("kind", { enum: claimKinds }).notNull(),
+    value: text("value").notNull(),
+    status: text("status", { enum: claimStatuses }).notNull().default("pending"),
+    createdAt: timestamptz("created_at").notNull(),
+    decidedAt: timestamptz("decided_at"),
+    decidedBy: text("decided_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (table) => [
+    // One approved holder per exact range or domain: the database, not only the code, refuses a second.
+    uniqueIndex("csip_claims_approved_value_idx").on(table.kind, table.value).where(sql`${table.status} = 'approved'`),
+    index("csip_claims_csip_idx").on(table.csipId),
+  ],
+);
+
+/** CSIP admins: a role on a person's account, per CSIP. */
+export const csipMembers = pgTable(
+  "csip_members",
+  {
+    csipId: uuid("csip_id")
+      .notNull()
+      .references(() => csips.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    addedAt: timestamptz("added_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.csipId, table.userId] })],
+);
+
+/** Number portability: after a port, the receiving CSIP has authority over the number, not the range holder. */
+export const portRecords = pgTable(
+  "port_records",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    csi: text("csi").notNull(),
+    fromCsipId: uuid("from_csip_id").references(() => csips.id),
+    toCsipId: uuid("to_csip_id").references(() => csips.id),
+    at: timestamptz("at").notNull(),
+    reportedBy: uuid("reported_by").references(() => csips.id),
+  },
+  (table) => [index("port_records_csi_idx").on(table.csi, table.at)],
+);
+
+export const removalReasons = ["released", "reassigned", "ported_out", "other", "recipient", "new_holder"] as const;
+
+/** Every removal leaves a DP-signed tombstone: which mapping, of which CSI, by whom, why, when. */
+export const tombstones = pgTable(
+  "tombstones",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    mappingId: uuid("mapping_id")
+      .notNull()
+      .references(() => mappings.id),
+    csi: text("csi").notNull(),
+    removedBy: text("removed_by", { enum: ["recipient", "csip", "system"] }).notNull(),
+    csipId: uuid("csip_id").references(() => csips.id),
+    reason: text("reason", { enum: removalReasons }).notNull(),
+    removedAt: timestamptz("removed_at").notNull(),
+    /** Compact JWS by the DP over the fields above. */
+    signature: text("signature").notNull(),
+  },
+  (table) => [uniqueIndex("tombstones_mapping_idx").on(table.mappingId), index("tombstones_csi_idx").on(table.csi)],
+);
+
+/** First answers to idempotent CSIP requests: the same key replays them; the same key with another body is 409. */
+export const idempotencyRecords = pgTable(
+  "idempotency_records",
+  {
+    csipId: uuid("csip_id")
+      .notNull()
+      .references(() => csips.id),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    body: text("body").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.csipId, table.key] })],
+);
+
+/** Things a recipient must be told (a withdrawn mapping, a number taken over, an expiry ahead), shown in the portal. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    message: text("message").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    readAt: timestamptz("read_at"),
+  },
+  (table) => [index("notifications_user_idx").on(table.userId, table.createdAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Identifier = typeof identifiers.$inferSelect;
@@ -329,3 +453,6 @@ export type MappingRow = typeof mappings.$inferSelect;
 export type MappingStatus = (typeof mappingStatuses)[number];
 export type AuditEntry = typeof auditLog.$inferInsert;
 export type ApiKey = typeof apiKeys.$inferSelect;
+export type Csip = typeof csips.$inferSelect;
+export type CsipClaim = typeof csipClaims.$inferSelect;
+export type Tombstone = typeof tombstones.$inferSelect;

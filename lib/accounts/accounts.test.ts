@@ -9,6 +9,7 @@ import { reauthenticateWithCode } from "./reauthenticate-with-code";
 import { removeIdentifier } from "./remove-identifier";
 import { signInWithCode } from "./sign-in-with-code";
 
+const ISSUER = "http://localhost:3000";
 let testDb: TestDatabase;
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -97,14 +98,17 @@ describe("identifiers on an account", () => {
     const alice = await signIn(otp, "alice@example.com");
     const bob = await signIn(otp, "bob@example.com");
     const { challengeId } = await otp.request("+33 6 12 34 56 78", { purpose: "add_identifier", userId: alice.userId });
-    const added = await addIdentifierWithCode({ db: testDb.db, keys: testKeys, userId: alice.userId, challengeId, code: otp.lastCode(), now: otp.now() });
-    expect(added).toEqual({ ok: true, uri: "tel:+33612345678" });
+    const added = await addIdentifierWithCode({ db: testDb.db, keys: testKeys, userId: alice.userId, challengeId, code: otp.lastCode(), now: otp.now(), issuer: ISSUER, sealingKey: testKeys.sealing });
+    expect(added).toEqual({ ok: true, uri: "tel:+33612345678", notice: null });
 
     const again = await otp.request("+33612345678", { purpose: "add_identifier", userId: bob.userId });
     expect(
-      await addIdentifierWithCode({ db: testDb.db, keys: testKeys, userId: alice.userId, challengeId: again.challengeId, code: otp.lastCode(), now: otp.now() }),
+      await addIdentifierWithCode({ db: testDb.db, keys: testKeys, userId: alice.userId, challengeId: again.challengeId, code: otp.lastCode(), now: otp.now(), issuer: ISSUER, sealingKey: testKeys.sealing }),
     ).toEqual({ ok: false, reason: "unknown" });
-    await addIdentifierWithCode({ db: testDb.db, keys: testKeys, userId: bob.userId, challengeId: again.challengeId, code: otp.lastCode(), now: otp.now() });
+    const moved = await addIdentifierWithCode({ db: testDb.db, keys: testKeys, userId: bob.userId, challengeId: again.challengeId, code: otp.lastCode(), now: otp.now(), issuer: ISSUER, sealingKey: testKeys.sealing });
+    // The previous holder is told, and the notice does not say who took the identifier over.
+    expect(moved.ok && moved.notice).toMatchObject({ userId: alice.userId, kind: "identifier.taken_over" });
+    expect(moved.ok && moved.notice && moved.notice.text).not.toMatch(/bob/i);
     const [row] = await testDb.db.select().from(identifiers).where(eq(identifiers.uri, "tel:+33612345678"));
     expect(row!.userId).toBe(bob.userId);
   });

@@ -4,7 +4,7 @@ import { getDb } from "../../db/index";
 import { getEnv } from "../../env";
 import { now } from "../clock";
 import { deriveAppKeys, type AppKeys } from "../crypto/app-keys";
-import { createDeliverer } from "../delivery/create-deliverer";
+import { createDeliverer, createTextDeliverer, type TextMessage } from "../delivery/create-deliverer";
 import type { DeliverCode } from "../otp/request-code";
 import { CLIENT_IP_HEADER } from "../net/client-ip";
 import { relyingPartyFor, type RelyingParty } from "../passkeys/relying-party";
@@ -17,9 +17,18 @@ export function getAppKeys(): AppKeys {
   return keys;
 }
 
-export function getDeliverer(): DeliverCode {
+function deliveryConfig() {
   const env = getEnv();
-  return createDeliverer({ db: getDb(), origin: env.publicOrigin, smtp: env.smtp, smsGateway: env.smsGateway, now });
+  return { db: getDb(), origin: env.publicOrigin, smtp: env.smtp, smsGateway: env.smsGateway, now };
+}
+
+export function getDeliverer(): DeliverCode {
+  return createDeliverer(deliveryConfig());
+}
+
+/** For notices that are not codes (a withdrawn mapping, a released number, an expiry ahead). */
+export function getTextDeliverer(): (message: TextMessage) => Promise<void> {
+  return createTextDeliverer(deliveryConfig());
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { Database } from "../../db/client";
+import type { OtpChannel } from "../../db/schema";
+import type { Csi } from "../identifiers/csi";
 import type { DeliverCode } from "../otp/request-code";
 import { composeCodeMessage } from "./compose-message";
 import { writeToDevOutbox } from "./dev-outbox";
@@ -13,10 +15,11 @@ export type DeliveryConfig = {
   now: () => Date;
 };
 
-/** Routes each code to its channel's transport; a channel with nothing configured goes to the dev outbox. */
-export function createDeliverer(config: DeliveryConfig): DeliverCode {
-  return async ({ channel, csi, code, purpose, idempotencyKey }) => {
-    const { subject, text } = composeCodeMessage({ channel, code, purpose, origin: config.origin });
+export type TextMessage = { csi: Csi; channel: OtpChannel; subject: string; text: string; idempotencyKey: string };
+
+/** Sends any text to an identifier on its channel; a channel with nothing configured goes to the dev outbox. */
+export function createTextDeliverer(config: DeliveryConfig): (message: TextMessage) => Promise<void> {
+  return async ({ csi, channel, subject, text, idempotencyKey }) => {
     const destination = csi.kind === "mailto" ? csi.address : csi.e164;
     if (channel === "email" && config.smtp) {
       await sendEmail(config.smtp, { to: destination, subject, text });
@@ -25,5 +28,14 @@ export function createDeliverer(config: DeliveryConfig): DeliverCode {
     } else {
       await writeToDevOutbox(config.db, { channel, destination, text, now: config.now() });
     }
+  };
+}
+
+/** Routes each one-time code to its channel. */
+export function createDeliverer(config: DeliveryConfig): DeliverCode {
+  const deliverText = createTextDeliverer(config);
+  return async ({ channel, csi, code, purpose, idempotencyKey }) => {
+    const { subject, text } = composeCodeMessage({ channel, code, purpose, origin: config.origin });
+    await deliverText({ csi, channel, subject, text, idempotencyKey });
   };
 }

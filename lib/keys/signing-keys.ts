@@ -6,20 +6,22 @@ import { mappings, signingKeys } from "../../db/schema";
 import { seal, unseal } from "../crypto/seal";
 import { BINDING_JWS_TYPE, type BindingClaims } from "../mappings/types";
 
-export type ActiveSigningKey = { kid: string; sign: (claims: BindingClaims) => Promise<string> };
+export type ActiveSigningKey = {
+  kid: string;
+  /** A mapping's binding (protocol section 2.1). */
+  sign: (claims: BindingClaims) => Promise<string>;
+  /** Any other statement by the DP, under its own `typ` (tombstones). */
+  signAs: (typ: string, claims: Record<string, unknown>) => Promise<string>;
+};
 
 /** The key new bindings are signed with: the newest one not retired. */
 export async function loadActiveSigningKey(db: Database, sealingKey: Buffer): Promise<ActiveSigningKey> {
   const [row] = await db.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.createdAt)).limit(1);
   if (!row) throw new Error("no active signing key: the server's bootstrap creates one at start");
   const privateKey = await importJWK(JSON.parse(unseal(sealingKey, row.sealedPrivateKey)) as JWK, "ES256");
-  return {
-    kid: row.kid,
-    sign: (claims) =>
-      new SignJWT({ ...claims })
-        .setProtectedHeader({ alg: "ES256", kid: row.kid, typ: BINDING_JWS_TYPE })
-        .sign(privateKey),
-  };
+  const signAs = (typ: string, claims: Record<string, unknown>) =>
+    new SignJWT({ ...claims }).setProtectedHeader({ alg: "ES256", kid: row.kid, typ }).sign(privateKey);
+  return { kid: row.kid, sign: (claims) => signAs(BINDING_JWS_TYPE, claims), signAs };
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { csips, identifiers, msps } from "../../db/schema";
+import { csipClaims, csips, identifiers, msps } from "../../db/schema";
 import { parseEnv, type Env } from "../../env";
 import { signInWithCode } from "../../lib/accounts/sign-in-with-code";
 import { generateApiKey } from "../../lib/api-keys/api-key-format";
@@ -66,6 +66,17 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
       return key;
     },
 
+    /** A CSIP with approved claims (E.164 prefixes or email domains), and optionally the MSPs it operates. */
+    async csip(name: string, claims: { kind: "e164_prefix" | "email_domain"; value: string }[], operates: string[] = []) {
+      const [row] = await db.insert(csips).values({ name, createdAt: new Date() }).returning({ id: csips.id });
+      for (const claim of claims) await db.insert(csipClaims).values({ csipId: row!.id, ...claim, status: "approved", createdAt: new Date() });
+      for (const mspId of operates) {
+        await db.insert(msps).values({ id: mspId, displayName: mspId }).onConflictDoNothing();
+        await db.update(msps).set({ operatorCsipId: row!.id }).where(eq(msps.id, mspId));
+      }
+      return { id: row!.id, key: await this.csipKey(row!.id) };
+    },
+
     /** A recipient who proved `identifier` and published a genuinely signed mapping for it. */
     async publishFor(identifier: string, draft: Partial<Omit<MappingDraft, "identifierId">> = {}) {
       const otp = createOtpHarness(db);
@@ -100,7 +111,8 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
         now: new Date(),
       });
       const response = (await authenticator.authenticate({ challenge: prepared.options.challenge, rpId: rp.rpId, origin: ORIGIN })) as never;
-      return publishMapping({ db, rp, issuer: ORIGIN, sealingKey: testKeys.sealing, userId: signedIn.userId, challengeId: prepared.challengeId, response, now: new Date() });
+      const published = await publishMapping({ db, rp, issuer: ORIGIN, sealingKey: testKeys.sealing, userId: signedIn.userId, challengeId: prepared.challengeId, response, now: new Date() });
+      return { ...published, authenticator, rp };
     },
   };
 }

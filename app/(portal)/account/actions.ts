@@ -13,7 +13,8 @@ import { isFreshlyAuthenticated } from "../../../lib/auth/session-rules";
 import { clearChallenge, currentChallenge, readChallengeId, startCodeChallenge } from "../../../lib/app/code-challenge";
 import { requireSession } from "../../../lib/app/current-session";
 import { formAction, type FormState } from "../../../lib/app/form-action";
-import { getAppKeys } from "../../../lib/app/services";
+import { getAppKeys, getTextDeliverer } from "../../../lib/app/services";
+import { sendNotice } from "../../../lib/notifications/notify";
 import { now } from "../../../lib/clock";
 import { parseIdentifier } from "../../../lib/identifiers/parse-identifier";
 import { describeFailure, type ConsumeCodeOutcome } from "../../../lib/otp/consume-code";
@@ -99,8 +100,11 @@ export const verifyAddIdentifierCode = formAction(z.object({ code: codeField }),
     challengeId,
     code,
     now: now(),
+    issuer: getEnv().publicOrigin,
+    sealingKey: getAppKeys().sealing,
   });
   if (!outcome.ok) return codeFailure(outcome);
+  if (outcome.notice) await sendNotice(getDb(), getTextDeliverer(), outcome.notice).catch(() => undefined);
   await clearChallenge("add_identifier");
   redirect("/account?added=1");
 });

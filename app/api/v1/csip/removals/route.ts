@@ -1,0 +1,64 @@
+import { getEnv } from "../../../../../env";
+import { isUniqueViolation } from "../../../../../db/errors";
+import { withTransaction } from "../../../../../db/transaction";
+import { readJsonBody } from "../../../../../lib/api/read-json-body";
+import { withApiKey } from "../../../../../lib/api/with-api-key";
+import { getAppKeys, getTextDeliverer } from "../../../../../lib/app/services";
+import { sendNotice } from "../../../../../lib/notifications/notify";
+import { applyCsipRemovals, type ItemResult } from "../../../../../lib/removals/apply-csip-removals";
+import { findReplay, readIdempotencyKey, requestHash, storeAnswer, type StoredAnswer } from "../../../../../lib/removals/idempotency";
+import { MAX_REMOVAL_ITEMS, removalRequestSchema } from "../../../../../lib/validations/removals";
+
+export const dynamic = "force-dynamic";
+
+/** 200 when every item was applied, 207 when some were refused, 403 or 422 when none was applied. */
+function overallStatus(results: ItemResult[]): number {
+  if (results.every((result) => result.status === 200)) return 200;
+  if (results.some((result) => result.status === 200)) return 207;
+  return results.some((result) => result.status === 403) ? 403 : 422;
+}
+
+const answerOf = (answer: StoredAnswer, replayed: boolean) =>
+  new Response(answer.body, {
+    status: answer.status,
+    headers: { "content-type": "application/json", "cache-control": "no-store", ...(replayed ? { "idempotent-replayed": "true" } : {}) },
+  });
+
+/**
+ * CSIP removals (protocol section 5): per-item results, one transaction for the whole request, an
+ * Idempotency-Key that replays the first answer, signed tombstones for every removed mapping.
+ */
+export const POST = withApiKey("csip", async ({ request, db, now, key }) => {
+  const idempotencyKey = readIdempotencyKey(request.headers.get("idempotency-key"));
+  const body = await readJsonBody(request, 64 + MAX_REMOVAL_ITEMS * 700);
+  const input = removalRequestSchema.parse(body);
+  const hash = requestHash(body);
+  if (idempotencyKey) {
+    const replay = await findReplay(db, key.csipId, idempotencyKey, hash);
+    if (replay) return answerOf(replay, true);
+  }
+  const { publicOrigin } = getEnv();
+  let outcome: { answer: StoredAnswer; notices: Awaited<ReturnType<typeof applyCsipRemovals>>["notices"] };
+  try {
+    outcome = await withTransaction(db, async (tx) => {
+      const { results, notices } = await applyCsipRemovals({ tx, csipId: key.csipId, items: input.items, issuer: publicOrigin, sealingKey: getAppKeys().sealing, now });
+      const applied = results.filter((result) => result.status === 200).length;
+      const answer = {
+        status: overallStatus(results),
+        body: JSON.stringify({ results, summary: { items: results.length, applied, refused: results.length - applied } }),
+      };
+      if (idempotencyKey) await storeAnswer(tx, { csipId: key.csipId, key: idempotencyKey, hash, answer, now });
+      return { answer, notices };
+    });
+  } catch (error) {
+    // The same key raced us and committed first: its answer is the answer.
+    if (idempotencyKey && isUniqueViolation(error)) {
+      const replay = await findReplay(db, key.csipId, idempotencyKey, hash);
+      if (replay) return answerOf(replay, true);
+    }
+    throw error;
+  }
+  const deliverText = getTextDeliverer();
+  await Promise.allSettled(outcome.notices.map((notice) => sendNotice(db, deliverText, notice)));
+  return answerOf(outcome.answer, false);
+});

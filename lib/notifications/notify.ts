@@ -1,0 +1,36 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { identifiers, notifications } from "../../db/schema";
+import type { TextMessage } from "../delivery/create-deliverer";
+import { parseIdentifier } from "../identifiers/parse-identifier";
+
+export type Notice = { userId: string; kind: string; subject: string; text: string };
+
+/** Records a notice for the portal, inside the caller's transaction: it exists exactly when the change does. */
+export async function recordNotice(tx: Database, notice: Notice, now: Date): Promise<void> {
+  await tx.insert(notifications).values({ userId: notice.userId, kind: notice.kind, message: notice.text, createdAt: now });
+}
+
+/**
+ * Sends a notice to every verified identifier of the account (after the change committed). Best effort: one
+ * channel failing does not stop the others, and the portal shows the notice anyway. Never names another person.
+ */
+export async function sendNotice(
+  db: Database,
+  deliverText: (message: TextMessage) => Promise<void>,
+  notice: Notice,
+): Promise<void> {
+  const rows = await db.select({ uri: identifiers.uri, lineType: identifiers.lineType }).from(identifiers).where(eq(identifiers.userId, notice.userId));
+  await Promise.allSettled(
+    rows.map((row) => {
+      const csi = parseIdentifier(row.uri);
+      const channel = csi.kind === "mailto" ? "email" : row.lineType === "fixed_line" ? "voice" : "sms";
+      return deliverText({ csi, channel, subject: notice.subject, text: notice.text, idempotencyKey: randomUUID() });
+    }),
+  );
+}
+
+export async function listNotices(db: Database, userId: string) {
+  return db.select().from(notifications).where(eq(notifications.userId, userId)).orderBy(notifications.createdAt);
+}

@@ -1,0 +1,131 @@
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { csipClaims, csips, identifiers, mappings, msps, portRecords } from "../../db/schema";
+import { recordAudit } from "../audit/record-audit";
+import { mayAct, type PortRecord } from "../csip/authority";
+import type { Claim } from "../csip/claims";
+import { parseApiCsi } from "../api/parse-api-csi";
+import { loadActiveSigningKey } from "../keys/signing-keys";
+import type { MappingDocument } from "../mappings/types";
+import { recordNotice, type Notice } from "../notifications/notify";
+import { removeMappings } from "./remove-mappings";
+
+export type CsipRemovalReason = "released" | "reassigned" | "ported_out" | "other";
+export type RemovalItem = { csi: unknown; reason: CsipRemovalReason; receiving_csip?: string | undefined };
+
+export type ItemResult =
+  | { index: number; csi: string; status: 200; outcome: "removed" | "nothing_to_remove" | "ported"; removed: number }
+  | { index: number; input: unknown; status: 403 | 422; error: { code: string; detail: string } };
+
+/**
+ * Applies a CSIP's removals (protocol section 5), each item on its own: an item outside the CSIP's authority is
+ * 403 and changes nothing; an invalid one is 422; the others are applied, in the caller's one transaction, and
+ * every result is reported. Lifecycle, after the interim slides:
+ * - released / reassigned: every mapping of the identifier is removed, and whoever held it loses it: a new proof
+ *   of ownership is needed before it can be mapped again;
+ * - ported_out: authority moves to the receiving CSIP; the recipient keeps their mappings, except those that list
+ *   an MSP operated by the donating CSIP, which are withdrawn (the recipient is told to re-sign without it);
+ * - other: every mapping of the identifier is removed.
+ */
+export async function applyCsipRemovals(options: {
+  tx: Database;
+  csipId: string;
+  items: RemovalItem[];
+  issuer: string;
+  sealingKey: Buffer;
+  now: Date;
+}): Promise<{ results: ItemResult[]; notices: Notice[] }> {
+  const { tx, csipId, items, now } = options;
+  const parsed = items.map((item) => ({ item, parsed: parseApiCsi(item.csi) }));
+  const uris = parsed.flatMap(({ parsed: entry }) => (entry.ok ? [entry.csi.uri] : []));
+  const claims: Claim[] = await tx
+    .select({ csipId: csipClaims.csipId, kind: csipClaims.kind, value: csipClaims.value })
+    .from(csipClaims)
+    .innerJoin(csips, eq(csips.id, csipClaims.csipId))
+    .where(and(eq(csipClaims.status, "approved"), isNull(csips.deletedAt)));
+  const ports: PortRecord[] = uris.length
+    ? await tx
+        .select({ csi: portRecords.csi, fromCsipId: portRecords.fromCsipId, toCsipId: portRecords.toCsipId, at: portRecords.at })
+        .from(portRecords)
+        .where(inArray(portRecords.csi, uris))
+    : [];
+  const ownMsps = new Set(
+    (await tx.select({ id: msps.id }).from(msps).where(eq(msps.operatorCsipId, csipId))).map((row) => row.id),
+  );
+  const key = await loadActiveSigningKey(tx, options.sealingKey);
+  const results: ItemResult[] = [];
+  const notices: Notice[] = [];
+  const seen = new Set<string>();
+
+  for (const [index, { item, parsed: entry }] of parsed.entries()) {
+    if (!entry.ok) {
+      results.push({ index, input: item.csi, status: 422, error: { code: entry.error.code, detail: entry.error.detail } });
+      continue;
+    }
+    const csi = entry.csi.uri;
+    if (seen.has(csi)) {
+      results.push({ index, input: item.csi, status: 422, error: { code: "duplicate_item", detail: "This identifier is listed twice in the request." } });
+      continue;
+    }
+    seen.add(csi);
+    if (!mayAct(csipId, csi, claims, ports)) {
+      results.push({ index, input: item.csi, status: 403, error: { code: "outside_authority", detail: "This identifier is outside your approved number ranges and domains (or was ported away)." } });
+      continue;
+    }
+    if (item.reason !== "ported_out" && item.receiving_csip !== undefined) {
+      results.push({ index, input: item.csi, status: 422, error: { code: "invalid_value", detail: "receiving_csip goes only with reason ported_out." } });
+      continue;
+    }
+    if (item.reason === "ported_out" && entry.csi.kind !== "tel") {
+      results.push({ index, input: item.csi, status: 422, error: { code: "invalid_value", detail: "Only phone numbers are ported." } });
+      continue;
+    }
+    if (item.receiving_csip !== undefined) {
+      const [receiving] = /^[0-9a-f-]{36}$/u.test(item.receiving_csip)
+        ? await tx.select({ id: csips.id }).from(csips).where(and(eq(csips.id, item.receiving_csip), isNull(csips.deletedAt)))
+        : [];
+      if (!receiving || receiving.id === csipId) {
+        results.push({ index, input: item.csi, status: 422, error: { code: "invalid_value", detail: "receiving_csip is not another registered CSIP." } });
+        continue;
+      }
+    }
+
+    const active = await tx
+      .select({ id: mappings.id, userId: mappings.userId, document: mappings.document })
+      .from(mappings)
+      .where(and(eq(mappings.csi, csi), eq(mappings.status, "active")));
+    const actor = { kind: "csip" as const, csipId };
+    if (item.reason === "ported_out") {
+      await tx.insert(portRecords).values({ csi, fromCsipId: csipId, toCsipId: item.receiving_csip ?? null, at: now, reportedBy: csipId });
+      const withdrawn = active.filter((row) => (JSON.parse(row.document) as MappingDocument).entries.some((listed) => ownMsps.has(listed.msp)));
+      const removed = await removeMappings({ tx, mappingIds: withdrawn.map((row) => row.id), actor, reason: "ported_out", issuer: options.issuer, key, now });
+      for (const userId of new Set(removed.map((row) => row.userId))) {
+        notices.push({
+          userId,
+          kind: "mapping.withdrawn",
+          subject: "A mapping of yours was withdrawn after a number port",
+          text: `Your number moved to another operator, so a mapping that listed your previous operator's messaging service was withdrawn. Sign a new mapping without it at ${options.issuer}/mappings.`,
+        });
+      }
+      results.push({ index, csi, status: 200, outcome: "ported", removed: removed.length });
+    } else {
+      const removed = await removeMappings({ tx, mappingIds: active.map((row) => row.id), actor, reason: item.reason, issuer: options.issuer, key, now });
+      if (item.reason === "released" || item.reason === "reassigned") {
+        // The holder no longer verifiably owns the identifier: it leaves their account until proven again.
+        const [held] = await tx.delete(identifiers).where(eq(identifiers.uri, csi)).returning({ userId: identifiers.userId });
+        if (held) {
+          await recordAudit(tx, { at: now, actorUserId: held.userId, actorKind: "csip", action: "identifier.released", subjectType: "identifier", subjectId: csi, details: { csip: csipId, reason: item.reason } });
+          notices.push({
+            userId: held.userId,
+            kind: "identifier.released",
+            subject: "An identifier left your account",
+            text: `Your operator reported that a number or address on your account was ${item.reason === "released" ? "released" : "reassigned"}. Its mappings were removed. If it is still yours, add it again with a new code at ${options.issuer}/account.`,
+          });
+        }
+      }
+      results.push({ index, csi, status: 200, outcome: removed.length > 0 ? "removed" : "nothing_to_remove", removed: removed.length });
+    }
+  }
+  for (const notice of notices) await recordNotice(tx, notice, now);
+  return { results, notices };
+}

@@ -1,0 +1,47 @@
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { idempotencyRecords } from "../../db/schema";
+import { ApiError } from "../api/api-error";
+import { sha256Hex } from "../crypto/secrets";
+import { canonicalize } from "../jcs/canonicalize";
+
+export type StoredAnswer = { status: number; body: string };
+
+/** A key a client may choose: visible ASCII, as Stripe's API and the Idempotency-Key draft allow. */
+export function readIdempotencyKey(header: string | null): string | undefined {
+  if (header === null) return undefined;
+  if (!/^[\x21-\x7E]{1,255}$/u.test(header)) {
+    throw new ApiError("malformed_request", "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+  }
+  return header;
+}
+
+/** The request's fingerprint: its canonical JSON, so key order and spacing do not make two bodies differ. */
+export function requestHash(body: unknown): string {
+  return sha256Hex(canonicalize(body));
+}
+
+/** The first answer to this key, if any; the same key with another body is a 409. */
+export async function findReplay(db: Database, csipId: string, key: string, hash: string): Promise<StoredAnswer | null> {
+  const [record] = await db
+    .select()
+    .from(idempotencyRecords)
+    .where(and(eq(idempotencyRecords.csipId, csipId), eq(idempotencyRecords.key, key)));
+  if (!record) return null;
+  if (record.requestHash !== hash) {
+    throw new ApiError("conflict", "This Idempotency-Key was first used with a different request body.");
+  }
+  return { status: record.status, body: record.body };
+}
+
+/** Stores the first answer in the transaction of the change itself: both commit, or neither. */
+export async function storeAnswer(tx: Database, options: { csipId: string; key: string; hash: string; answer: StoredAnswer; now: Date }): Promise<void> {
+  await tx.insert(idempotencyRecords).values({
+    csipId: options.csipId,
+    key: options.key,
+    requestHash: options.hash,
+    status: options.answer.status,
+    body: options.answer.body,
+    createdAt: options.now,
+  });
+}

@@ -10,6 +10,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         <Link href="/admin" className="text-indigo-700 hover:underline">
           Messaging services
         </Link>
+        <Link href="/admin/csips" className="text-indigo-700 hover:underline">
+          CSIPs and claims
+        </Link>
         <Link href="/admin/audit" className="text-indigo-700 hover:underline">
           Audit log
         </Link>

@@ -8,6 +8,10 @@ import { closeRawClient } from "./db/client";
 import { getRawClient } from "./db/index";
 import { ConfigError, getEnv, type Env } from "./env";
 import { bootstrap } from "./lib/bootstrap/bootstrap";
+import { createTextDeliverer } from "./lib/delivery/create-deliverer";
+import { remindExpiring } from "./lib/mappings/remind-expiring";
+import { now } from "./lib/clock";
+import { getDb } from "./db/index";
 import { createTrustedProxyList } from "./lib/net/client-ip";
 import { createAppServer } from "./lib/net/create-app-server";
 
@@ -54,6 +58,17 @@ async function main(): Promise<void> {
   server.listen(env.port, env.host, () => {
     console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
   });
+
+  // Expiry reminders: every instance runs them; row claims make sure each mapping is reminded once.
+  const remind = () =>
+    remindExpiring({
+      db: getDb(),
+      deliverText: createTextDeliverer({ db: getDb(), origin: env.publicOrigin, smtp: env.smtp, smsGateway: env.smsGateway, now }),
+      issuer: env.publicOrigin,
+      now: now(),
+    }).catch((error: unknown) => console.error("expiry reminders failed:", (error as Error)?.name));
+  setInterval(remind, 60 * 60_000).unref();
+  setTimeout(remind, 30_000).unref();
 
   const shutdown = (signal: string) => {
     console.log(`${signal}: closing`);

@@ -13,6 +13,8 @@ import { lookupCsis } from "../../../lib/lookup/lookup-csis";
 import { listHistory, listMappingsForUser, type ListedMapping } from "../../../lib/mappings/list-mappings";
 import { listPasskeys } from "../../../lib/passkeys/manage-passkeys";
 import { describeMapping } from "../../../lib/resolver/describe-mapping";
+import { listNotices } from "../../../lib/notifications/notify";
+import { RemoveMappingsButton } from "./_components/remove-mappings-button";
 
 export const metadata: Metadata = { title: "Your mappings" };
 
@@ -54,15 +56,28 @@ function MappingItem({ mapping, names }: { mapping: ListedMapping; names: Record
         Signed {when(mapping.createdAt)} · {mapping.state === "active" ? "valid until" : "was valid until"} {when(mapping.expiresAt)}
         {mapping.endedAt && <> · ended {when(mapping.endedAt)}</>}
       </p>
-      <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+      {mapping.state === "active" && mapping.expiresAt.getTime() - Date.now() < 30 * 86_400_000 && (
+        <p className="text-sm font-medium text-amber-900">
+          Expires soon: renew it by signing it again (“Renew”), or it stops being served.
+        </p>
+      )}
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
         {mapping.state === "active" && (
           <Link href={`/mappings/new?from=${mapping.id}`} className="text-indigo-700 underline underline-offset-2">
-            Change<span className="sr-only"> {mapping.label}</span>
+            {mapping.expiresAt.getTime() - Date.now() < 30 * 86_400_000 ? "Renew" : "Change"}
+            <span className="sr-only"> {mapping.label}</span>
           </Link>
         )}
         <a href={`/mappings/${mapping.id}/json`} className="text-indigo-700 underline underline-offset-2">
           Download the signed mapping<span className="sr-only"> {mapping.label} version {mapping.seq}</span> (JSON)
         </a>
+        {mapping.state === "active" && (
+          <RemoveMappingsButton
+            mappingIds={[mapping.id]}
+            label={`Remove “${mapping.label}”`}
+            confirmText="Lookups stop returning this mapping at once. A signed record of the removal is kept."
+          />
+        )}
       </div>
     </li>
   );
@@ -73,12 +88,13 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
   const params = await searchParams;
   const db = getDb();
   const at = now();
-  const [identifiers, mappings, passkeyRows, registry, history] = await Promise.all([
+  const [identifiers, mappings, passkeyRows, registry, history, notices] = await Promise.all([
     listIdentifiers(db, session.userId),
     listMappingsForUser(db, session.userId, at),
     listPasskeys(db, session.userId),
     db.select({ id: msps.id, displayName: msps.displayName }).from(msps),
     listHistory(db, session.userId),
+    listNotices(db, session.userId),
   ]);
   const lookups = await lookupCsis(db, identifiers.map((row) => row.uri), at);
   const names = Object.fromEntries(registry.map((msp) => [msp.id, msp.displayName]));
@@ -92,6 +108,18 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
         </p>
       </div>
       {params.published && <Alert tone="success">Your mapping is signed and published. Lookups return it from now on.</Alert>}
+      {notices.length > 0 && (
+        <Card title="Messages for you">
+          <ul className="flex flex-col gap-2 text-sm" aria-label="Messages">
+            {notices.slice(-5).reverse().map((notice) => (
+              <li key={notice.id} className="rounded-md border border-amber-200 bg-amber-50 p-3 text-amber-950">
+                <span className="block text-xs">{when(notice.createdAt)}</span>
+                {notice.message}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
       {passkeyRows.length === 0 && (
         <Alert tone="info">
           Mappings are signed with a passkey. <Link href="/account" className="underline">Register a passkey on your account page</Link> first.
@@ -135,6 +163,15 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
                     <MappingItem key={mapping.id} mapping={mapping} names={names} />
                   ))}
                 </ul>
+              )}
+              {current.length > 1 && (
+                <div>
+                  <RemoveMappingsButton
+                    mappingIds={current.map((mapping) => mapping.id)}
+                    label="Remove every mapping of this identifier"
+                    confirmText={`All ${current.length} active mappings of this identifier stop being served at once.`}
+                  />
+                </div>
               )}
               {earlier.length > 0 && (
                 <details className="rounded-md border border-slate-200">

@@ -1,0 +1,60 @@
+"use client";
+
+import { startAuthentication } from "@simplewebauthn/browser";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Alert } from "../../../../components/ui/alert";
+import { Button } from "../../../../components/ui/button";
+import { describeBrowserWebauthnError } from "../../../../lib/app/webauthn-errors";
+import { finishRemovalAction, startRemovalAction } from "../removal-actions";
+
+/** Removes mappings after the recipient confirms with their passkey; they are never served again. */
+export function RemoveMappingsButton({ mappingIds, label, confirmText }: { mappingIds: string[]; label: string; confirmText: string }) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function remove() {
+    setBusy(true);
+    setError(null);
+    try {
+      const started = await startRemovalAction({ mappingIds });
+      if (!started.ok) return setError(started.message);
+      let response;
+      try {
+        response = await startAuthentication({ optionsJSON: started.options });
+      } catch (browserError) {
+        return setError(describeBrowserWebauthnError(browserError));
+      }
+      const finished = await finishRemovalAction({ challengeId: started.challengeId, response });
+      if (!finished.ok) return setError(finished.message);
+      setConfirming(false);
+      router.refresh();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!confirming) {
+    return (
+      <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
+        {label}
+      </Button>
+    );
+  }
+  return (
+    <div className="flex flex-col gap-2 rounded-md border border-red-200 bg-red-50 p-3" role="group" aria-label="Confirm removal">
+      {error && <Alert tone="error">{error}</Alert>}
+      <p className="text-sm text-red-900">{confirmText}</p>
+      <div className="flex flex-wrap gap-2">
+        <Button type="button" variant="danger" onClick={remove} disabled={busy} aria-disabled={busy}>
+          {busy ? "Waiting for your passkey…" : "Confirm with your passkey"}
+        </Button>
+        <Button type="button" variant="secondary" onClick={() => setConfirming(false)} disabled={busy}>
+          Keep it
+        </Button>
+      </div>
+    </div>
+  );
+}

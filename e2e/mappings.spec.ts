@@ -93,5 +93,18 @@ test.describe("passkeys and signed mappings", () => {
     const tampered = await verifyWithCli(json.replace('"work.example"', '"evil.example"'), baseURL!);
     expect(tampered.code).toBe(1);
     expect(tampered.output).toContain("✗");
+
+    // The recipient removes it, confirming with the passkey: the next lookup no longer returns it.
+    await item.getByRole("button", { name: "Remove “Personal”" }).click();
+    await page.getByRole("group", { name: "Confirm removal" }).getByRole("button", { name: "Confirm with your passkey" }).click();
+    await expect(page.getByText("No active mapping for this identifier.")).toBeVisible();
+    await page.getByText(/Earlier mappings \(1\)/).click();
+    await expect(page.getByTestId("mapping-item").first().getByText("Removed", { exact: true })).toBeVisible();
+    await expect(page.getByText("Removed a mapping")).toBeVisible();
+    const lookupPreview = await page.request.get(
+      (await page.getByRole("link", { name: /See exactly what a lookup returns/ }).getAttribute("href"))!,
+    );
+    expect(((await lookupPreview.json()) as { result: string }).result).toBe("none");
+    await checkA11y(page);
   });
 });

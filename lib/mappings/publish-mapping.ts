@@ -1,16 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { z } from "zod";
 import type { Database } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 import { identifiers, mappings, type MappingRow } from "../../db/schema";
 import { withTransaction } from "../../db/transaction";
 import { recordAudit } from "../audit/record-audit";
 import { loadActiveSigningKey, publishedJwks } from "../keys/signing-keys";
-import { takeChallenge } from "../passkeys/challenges";
+import { answerChallenge, type AssertionResponse } from "../passkeys/answer-challenge";
 import { PasskeyError } from "../passkeys/passkey-error";
 import type { RelyingParty } from "../passkeys/relying-party";
-import { verifyPasskeyAssertion } from "../passkeys/verify-passkey-assertion";
-import type { authenticationResponseSchema } from "../validations/webauthn";
 import { verifyMapping } from "../verifier/verify-mapping";
 import { MappingError } from "./mapping-error";
 import type { BindingClaims, MappingDocument, MappingProof } from "./types";
@@ -32,15 +29,14 @@ export async function publishMapping(options: {
   sealingKey: Buffer;
   userId: string;
   challengeId: string;
-  response: z.output<typeof authenticationResponseSchema>;
+  response: AssertionResponse;
   now: Date;
 }): Promise<MappingRow> {
   const { db, rp, issuer, userId, response, now } = options;
   try {
     return await withTransaction(db, async (tx) => {
-      const challenge = await takeChallenge(tx, { id: options.challengeId, purpose: "sign_mapping", userId, now });
-      if (!challenge?.payload) throw new PasskeyError("challenge_invalid");
-      const passkey = await verifyPasskeyAssertion({ tx, rp, response, expectedChallenge: challenge.challenge, userId, now });
+      const { challenge, passkey } = await answerChallenge(tx, { challengeId: options.challengeId, purpose: "sign_mapping", userId, rp, response, now });
+      if (!challenge.payload) throw new PasskeyError("challenge_invalid");
       const canonical = challenge.payload;
       const document = JSON.parse(canonical) as MappingDocument;
 

@@ -1,13 +1,10 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import type { z } from "zod";
 import type { Database } from "../../db/client";
 import { withTransaction } from "../../db/transaction";
 import { createSession, type NewSession } from "../auth/create-session";
-import type { authenticationResponseSchema } from "../validations/webauthn";
-import { storeChallenge, takeChallenge } from "./challenges";
-import { PasskeyError } from "./passkey-error";
+import { answerChallenge, type AssertionResponse } from "./answer-challenge";
+import { storeChallenge } from "./challenges";
 import type { RelyingParty } from "./relying-party";
-import { verifyPasskeyAssertion } from "./verify-passkey-assertion";
 
 /** Options for a discoverable-credential sign-in: the browser offers whichever passkey the person picks. */
 export async function startPasskeySignIn(options: {
@@ -25,15 +22,13 @@ export async function signInWithPasskey(options: {
   db: Database;
   rp: RelyingParty;
   challengeId: string;
-  response: z.output<typeof authenticationResponseSchema>;
+  response: AssertionResponse;
   now: Date;
   previousSessionToken?: string | undefined;
 }): Promise<{ userId: string; session: NewSession }> {
   const { db, rp, now } = options;
   return withTransaction(db, async (tx) => {
-    const challenge = await takeChallenge(tx, { id: options.challengeId, purpose: "authenticate", userId: null, now });
-    if (!challenge) throw new PasskeyError("challenge_invalid");
-    const passkey = await verifyPasskeyAssertion({ tx, rp, response: options.response, expectedChallenge: challenge.challenge, userId: null, now });
+    const { passkey } = await answerChallenge(tx, { challengeId: options.challengeId, purpose: "authenticate", userId: null, rp, response: options.response, now });
     const session = await createSession({ tx, userId: passkey.userId, now, previousToken: options.previousSessionToken });
     return { userId: passkey.userId, session };
   });

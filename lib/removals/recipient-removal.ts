@@ -1,16 +1,13 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { and, eq, inArray } from "drizzle-orm";
-import type { z } from "zod";
 import type { Database } from "../../db/client";
 import { mappings, passkeys } from "../../db/schema";
 import { withTransaction } from "../../db/transaction";
 import { loadActiveSigningKey } from "../keys/signing-keys";
 import { MappingError } from "../mappings/mapping-error";
-import { storeChallenge, takeChallenge, WEBAUTHN_CHALLENGE_TTL_MS } from "../passkeys/challenges";
-import { PasskeyError } from "../passkeys/passkey-error";
+import { answerChallenge, type AssertionResponse } from "../passkeys/answer-challenge";
+import { storeChallenge, WEBAUTHN_CHALLENGE_TTL_MS } from "../passkeys/challenges";
 import type { RelyingParty } from "../passkeys/relying-party";
-import { verifyPasskeyAssertion } from "../passkeys/verify-passkey-assertion";
-import type { authenticationResponseSchema } from "../validations/webauthn";
 import { removeMappings } from "./remove-mappings";
 
 /**
@@ -54,15 +51,13 @@ export async function finishRecipientRemoval(options: {
   sealingKey: Buffer;
   userId: string;
   challengeId: string;
-  response: z.output<typeof authenticationResponseSchema>;
+  response: AssertionResponse;
   now: Date;
 }): Promise<number> {
   const { db, rp, userId, now } = options;
   return withTransaction(db, async (tx) => {
-    const challenge = await takeChallenge(tx, { id: options.challengeId, purpose: "remove_mapping", userId, now });
-    if (!challenge?.payload) throw new PasskeyError("challenge_invalid");
-    await verifyPasskeyAssertion({ tx, rp, response: options.response, expectedChallenge: challenge.challenge, userId, now });
-    const ids = JSON.parse(challenge.payload) as string[];
+    const { challenge } = await answerChallenge(tx, { challengeId: options.challengeId, purpose: "remove_mapping", userId, rp, response: options.response, now });
+    const ids = JSON.parse(challenge.payload ?? "[]") as string[];
     // Only the account's own mappings, even if one changed hands since the confirmation was asked for.
     const owned = await tx.select({ id: mappings.id }).from(mappings).where(and(inArray(mappings.id, ids), eq(mappings.userId, userId)));
     const removed = await removeMappings({

@@ -1,11 +1,10 @@
 "use client";
 
-import { startAuthentication } from "@simplewebauthn/browser";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "../../../components/ui/alert";
 import { Button } from "../../../components/ui/button";
-import { describeBrowserWebauthnError } from "../../../lib/app/webauthn-errors";
+import { runPasskeyAssertion } from "../../../lib/app/run-passkey-assertion";
 import { finishPasskeySignInAction, startPasskeySignInAction } from "./passkey-actions";
 
 export function PasskeySignIn() {
@@ -17,15 +16,10 @@ export function PasskeySignIn() {
     setBusy(true);
     setError(null);
     try {
-      const started = await startPasskeySignInAction({});
-      if (!started.ok) return setError(started.message);
-      let response;
-      try {
-        response = await startAuthentication({ optionsJSON: started.options });
-      } catch (browserError) {
-        return setError(describeBrowserWebauthnError(browserError));
-      }
-      const finished = await finishPasskeySignInAction({ challengeId: started.challengeId, response });
+      const finished = await runPasskeyAssertion(
+        () => startPasskeySignInAction({}),
+        (challengeId, response) => finishPasskeySignInAction({ challengeId, response }),
+      );
       if (!finished.ok) return setError(finished.message);
       router.push("/account");
       router.refresh();

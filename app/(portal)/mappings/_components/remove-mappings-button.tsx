@@ -1,11 +1,10 @@
 "use client";
 
-import { startAuthentication } from "@simplewebauthn/browser";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "../../../../components/ui/alert";
 import { Button } from "../../../../components/ui/button";
-import { describeBrowserWebauthnError } from "../../../../lib/app/webauthn-errors";
+import { runPasskeyAssertion } from "../../../../lib/app/run-passkey-assertion";
 import { finishRemovalAction, startRemovalAction } from "../removal-actions";
 
 /** Removes mappings after the recipient confirms with their passkey; they are never served again. */
@@ -19,15 +18,10 @@ export function RemoveMappingsButton({ mappingIds, label, confirmText }: { mappi
     setBusy(true);
     setError(null);
     try {
-      const started = await startRemovalAction({ mappingIds });
-      if (!started.ok) return setError(started.message);
-      let response;
-      try {
-        response = await startAuthentication({ optionsJSON: started.options });
-      } catch (browserError) {
-        return setError(describeBrowserWebauthnError(browserError));
-      }
-      const finished = await finishRemovalAction({ challengeId: started.challengeId, response });
+      const finished = await runPasskeyAssertion(
+        () => startRemovalAction({ mappingIds }),
+        (challengeId, response) => finishRemovalAction({ challengeId, response }),
+      );
       if (!finished.ok) return setError(finished.message);
       setConfirming(false);
       router.refresh();

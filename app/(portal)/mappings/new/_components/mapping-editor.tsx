@@ -1,12 +1,11 @@
 "use client";
 
-import { startAuthentication } from "@simplewebauthn/browser";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { Alert } from "../../../../../components/ui/alert";
 import { Button } from "../../../../../components/ui/button";
 import { TextField } from "../../../../../components/ui/text-field";
-import { describeBrowserWebauthnError } from "../../../../../lib/app/webauthn-errors";
+import { runPasskeyAssertion } from "../../../../../lib/app/run-passkey-assertion";
 import { MAPPING_LIMITS } from "../../../../../lib/mappings/limits";
 import { describeMapping } from "../../../../../lib/resolver/describe-mapping";
 import { prepareMappingAction, publishMappingAction } from "../../actions";
@@ -53,23 +52,13 @@ export function MappingEditor({ identifiers, msps, initial, defaultRegion }: Pro
         return;
       }
       setBusy("Preparing the document to sign…");
-      const prepared = await prepareMappingAction(built.draft);
-      if (!prepared.ok) {
-        setErrors(prepared.errors ?? {});
-        setMessage(prepared.message);
-        return;
-      }
-      setBusy("Waiting for your passkey…");
-      let response;
-      try {
-        response = await startAuthentication({ optionsJSON: prepared.options });
-      } catch (error) {
-        setMessage(describeBrowserWebauthnError(error));
-        return;
-      }
-      setBusy("Publishing…");
-      const published = await publishMappingAction({ challengeId: prepared.challengeId, response });
+      const published = await runPasskeyAssertion(
+        () => prepareMappingAction(built.draft),
+        (challengeId, response) => publishMappingAction({ challengeId, response }),
+        (step) => setBusy(step === "waiting" ? "Waiting for your passkey…" : "Publishing…"),
+      );
       if (!published.ok) {
+        setErrors(published.errors ?? {});
         setMessage(published.message);
         return;
       }

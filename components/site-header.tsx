@@ -1,9 +1,12 @@
 import Link from "next/link";
+import { getDb } from "../db/index";
 import { getCurrentSession } from "../lib/app/current-session";
+import { listMemberships } from "../lib/csip-console/list-memberships";
 import { signOutAction } from "./sign-out-action";
 
 export async function SiteHeader() {
   const session = await getCurrentSession();
+  const csipAdmin = session ? (await listMemberships(getDb(), session.userId)).length > 0 : false;
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
@@ -19,6 +22,11 @@ export async function SiteHeader() {
               <Link href="/mappings" className="font-medium text-slate-700 hover:text-slate-900">
                 Mappings
               </Link>
+              {csipAdmin && (
+                <Link href="/csip" className="font-medium text-slate-700 hover:text-slate-900">
+                  CSIP console
+                </Link>
+              )}
               <Link href="/account" className="font-medium text-slate-700 hover:text-slate-900">
                 Account
               </Link>

@@ -1,0 +1,88 @@
+import type { Metadata } from "next";
+import { Card } from "../../../../components/ui/card";
+import { getDb } from "../../../../db/index";
+import { listClaims, type ListedClaim } from "../../../../lib/csip-console/list-claims";
+import { submitClaimAction } from "../actions";
+import { ClaimForm } from "../_components/claim-form";
+import { When } from "../_components/when";
+import { requireCsipMember } from "../_lib/require-csip-member";
+
+export const metadata: Metadata = { title: "CSIP claims" };
+
+const KIND = { e164_prefix: "Number range", email_domain: "Email domain" } as const;
+const STATUS = {
+  approved: { text: "Approved", className: "bg-green-100 text-green-900" },
+  pending: { text: "Awaiting approval", className: "bg-amber-100 text-amber-950" },
+  rejected: { text: "Rejected", className: "bg-slate-200 text-slate-800" },
+} as const;
+
+function ClaimTable({ claims }: { claims: ListedClaim[] }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Your claims</caption>
+        <thead className="border-b border-slate-200 text-slate-600">
+          <tr>
+            <th scope="col" className="py-2 pr-4 font-medium">Kind</th>
+            <th scope="col" className="py-2 pr-4 font-medium">Prefix or domain</th>
+            <th scope="col" className="py-2 pr-4 font-medium">Status</th>
+            <th scope="col" className="py-2 font-medium">Filed</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-200">
+          {claims.map((claim) => (
+            <tr key={claim.id} data-testid="claim-row">
+              <td className="py-2 pr-4">{KIND[claim.kind]}</td>
+              <td className="break-all py-2 pr-4 font-mono">{claim.value}</td>
+              <td className="py-2 pr-4">
+                <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS[claim.status].className}`}>{STATUS[claim.status].text}</span>
+              </td>
+              <td className="py-2">
+                <When date={claim.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export default async function CsipOverviewPage({ params }: { params: Promise<{ csipId: string }> }) {
+  const { csip } = await requireCsipMember((await params).csipId);
+  const claims = await listClaims(getDb(), csip.csipId);
+  const approved = claims.filter((claim) => claim.status === "approved").length;
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="text-2xl font-bold break-words">{csip.name}</h1>
+        <p className="mt-1 text-sm text-slate-700">
+          Your CSIP id is <code className="break-all rounded bg-slate-100 px-1 font-mono text-slate-900">{csip.csipId}</code>. A provider that ports a
+          number to you names you with it.
+        </p>
+      </div>
+      <Card
+        title="Your number ranges and domains"
+        description={
+          approved === 0
+            ? "You can remove mappings only inside approved claims. None is approved yet."
+            : `You can remove mappings inside your ${approved} approved ${approved === 1 ? "claim" : "claims"}, and of numbers ported to you.`
+        }
+      >
+        {claims.length === 0 ? (
+          <p className="rounded-md border border-dashed border-slate-300 p-4 text-sm text-slate-600">
+            No claims yet. Claim the number ranges and email domains you issue below; the DP operator approves each one.
+          </p>
+        ) : (
+          <ClaimTable claims={claims} />
+        )}
+      </Card>
+      <Card
+        title="Claim a number range or domain"
+        description="The operator checks that you issue these identifiers before approving. A longer prefix held by another provider wins over yours for its numbers."
+      >
+        <ClaimForm csipId={csip.csipId} action={submitClaimAction} />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+"use client";
+
+import { useEffect, useId, useRef, useState } from "react";
+import { Alert } from "../../../../components/ui/alert";
+import { Button } from "../../../../components/ui/button";
+import type { RemovalSummary, RowResult } from "../../../../lib/csip-console/apply-removal-rows";
+import { describeSummary, RemovalResults } from "./removal-results";
+
+type UploadState =
+  | { status: "idle" }
+  | { status: "uploading"; fileName: string }
+  | { status: "refused"; error: string }
+  | { status: "done"; fileName: string; results: RowResult[]; summary: RemovalSummary };
+
+type UploadAnswer = { ok: true; results: RowResult[]; summary: RemovalSummary } | { ok: false; error: string };
+
+const FAILED = "Something went wrong on our side. Nothing was changed; please try again.";
+
+/**
+ * Sends the chosen file as the request body to the upload route beside this page, which streams it through the
+ * bounded CSV reader (a server action would buffer it, and is capped far below the file limit), then shows the
+ * result of every row. Focus moves to the outcome, so keyboard and screen reader users land on it.
+ */
+export function CsvUpload({ uploadUrl, maxBytes, maxRows }: { uploadUrl: string; maxBytes: number; maxRows: number }) {
+  const [state, setState] = useState<UploadState>({ status: "idle" });
+  const fileRef = useRef<HTMLInputElement>(null);
+  const outcomeRef = useRef<HTMLHeadingElement>(null);
+  const id = useId();
+  const inputId = `${id}-file`;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const limit = `${maxBytes / (1024 * 1024)} MB`;
+
+  useEffect(() => {
+    if (state.status === "done") outcomeRef.current?.focus();
+  }, [state]);
+
+  async function upload(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const file = fileRef.current?.files?.[0];
+    if (!file) return setState({ status: "refused", error: "Choose a CSV file to upload." });
+    if (file.size === 0) return setState({ status: "refused", error: "The file is empty. Its first line must be a header row naming csi and reason." });
+    if (file.size > maxBytes) {
+      return setState({ status: "refused", error: `The file is larger than ${limit}, the most one upload may hold. Split it into smaller files and upload each one.` });
+    }
+    setState({ status: "uploading", fileName: file.name });
+    let answer: UploadAnswer | null;
+    try {
+      const response = await fetch(uploadUrl, { method: "POST", headers: { "content-type": "text/csv" }, body: file });
+      answer = (await response.json().catch(() => null)) as UploadAnswer | null;
+    } catch {
+      return setState({ status: "refused", error: "The upload did not reach the server. Check your connection and try again; nothing was changed." });
+    }
+    if (!answer || typeof answer !== "object") return setState({ status: "refused", error: FAILED });
+    if (!answer.ok) return setState({ status: "refused", error: answer.error || FAILED });
+    setState({ status: "done", fileName: file.name, results: answer.results, summary: answer.summary });
+  }
+
+  const error = state.status === "refused" ? state.error : undefined;
+  const uploading = state.status === "uploading";
+  return (
+    <div className="flex flex-col gap-5">
+      <form onSubmit={upload} className="flex flex-col gap-4" noValidate aria-busy={uploading}>
+        <div className="flex flex-col gap-1">
+          <label htmlFor={inputId} className="text-sm font-medium text-slate-900">
+            CSV file
+          </label>
+          <p id={hintId} className="text-sm text-slate-600">
+            UTF-8, at most {limit} and {maxRows.toLocaleString("en-US")} rows. Columns: csi and reason (released, reassigned, ported_out or
+            other), and optionally receiving_csip for ported_out.
+          </p>
+          <input
+            ref={fileRef}
+            id={inputId}
+            name="file"
+            type="file"
+            accept=".csv,text/csv"
+            aria-invalid={error ? true : undefined}
+            aria-describedby={[hintId, error ? errorId : undefined].filter(Boolean).join(" ")}
+            onChange={() => state.status === "refused" && setState({ status: "idle" })}
+            className={`rounded-md border bg-white px-3 py-2 text-sm text-slate-900 file:mr-3 file:rounded file:border-0 file:bg-slate-100 file:px-3 file:py-1 file:font-semibold file:text-slate-800 focus:outline-2 focus:outline-offset-1 focus:outline-indigo-600 ${error ? "border-red-600" : "border-slate-300"}`}
+          />
+          {error && (
+            <p id={errorId} role="alert" className="text-sm font-medium text-red-700">
+              {error}
+            </p>
+          )}
+        </div>
+        <div>
+          <Button type="submit" variant="danger" disabled={uploading} aria-disabled={uploading}>
+            {uploading ? (
+              <>
+                <span aria-hidden="true" className="size-4 animate-spin rounded-full border-2 border-current border-t-transparent" />
+                Checking and applying…
+              </>
+            ) : (
+              "Upload and apply"
+            )}
+          </Button>
+        </div>
+        {uploading && (
+          <p role="status" className="text-sm text-slate-700">
+            Reading {state.fileName} and applying its valid rows. Large files take a little while.
+          </p>
+        )}
+      </form>
+
+      {state.status === "done" && (
+        <section aria-labelledby={`${id}-outcome`} className="flex flex-col gap-3">
+          <h3 id={`${id}-outcome`} ref={outcomeRef} tabIndex={-1} className="text-base font-semibold text-slate-900 focus:outline-none">
+            Results for {state.fileName}
+          </h3>
+          <Alert tone={state.summary.refused === 0 ? "success" : "warning"}>
+            <span data-testid="upload-summary">{describeSummary(state.summary)}</span>
+          </Alert>
+          <RemovalResults results={state.results} />
+        </section>
+      )}
+    </div>
+  );
+}

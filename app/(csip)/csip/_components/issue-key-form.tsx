@@ -1,0 +1,40 @@
+"use client";
+
+import { useActionState } from "react";
+import type { FormState } from "../../../../lib/app/form-state";
+import { Alert } from "../../../../components/ui/alert";
+import { SubmitButton } from "../../../../components/ui/submit-button";
+import { TextField } from "../../../../components/ui/text-field";
+
+/** Issues a CSIP key and shows it exactly once: it is stored only as a hash and cannot be shown again. */
+export function IssueCsipKeyForm({ csipId, action }: { csipId: string; action: (state: FormState, formData: FormData) => Promise<FormState> }) {
+  const [state, formAction] = useActionState(action, {});
+  const issued = state.tone === "success" ? state.message : undefined;
+  return (
+    <form action={formAction} className="flex flex-col gap-4" noValidate>
+      {state.tone === "error" && <Alert tone="error">{state.message}</Alert>}
+      {issued && (
+        <Alert tone="success">
+          <p className="font-semibold">Copy this key now: it will not be shown again.</p>
+          <code className="mt-2 block break-all rounded bg-white p-2 font-mono text-sm text-slate-900" data-testid="issued-key">
+            {issued}
+          </code>
+        </Alert>
+      )}
+      <input type="hidden" name="csipId" value={csipId} />
+      <TextField
+        id="key-label"
+        name="label"
+        label="Key name"
+        hint="For example the system that will use it. Several keys let you rotate without downtime."
+        error={state.errors?.label}
+        maxLength={60}
+        autoComplete="off"
+        required
+      />
+      <div>
+        <SubmitButton pendingText="Issuing…">Issue API key</SubmitButton>
+      </div>
+    </form>
+  );
+}

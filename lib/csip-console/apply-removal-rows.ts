@@ -1,0 +1,104 @@
+import type { Database } from "../../db/client";
+import { withTransaction } from "../../db/transaction";
+import { recordAudit } from "../audit/record-audit";
+import type { CsvRow } from "../csip/parse-removal-csv";
+import type { Notice } from "../notifications/notify";
+import { applyCsipRemovals, type ItemResult } from "../removals/apply-csip-removals";
+
+export type RowOutcome = "removed" | "nothing_to_remove" | "ported" | "refused" | "invalid";
+
+/** One row's result, for a person: the line, the identifier as typed, what happened, in one sentence. */
+export type RowResult = { line: number; input: string; outcome: RowOutcome; applied: boolean; removed: number; message: string };
+
+export type RemovalSummary = { rows: number; applied: number; refused: number; removedMappings: number };
+
+/**
+ * Applies a CSIP admin's removals (one row typed in the console, or every row of an uploaded CSV) and answers one
+ * result per row, in row order. Rows the reader already refused change nothing; the valid rows all go through
+ * applyCsipRemovals in ONE transaction, with one audit row naming the admin, so either all the applicable rows are
+ * applied or, if anything fails, none is. A valid row can still be refused there (outside the CSIP's authority, a
+ * receiving CSIP that does not exist): that row changes nothing either. The notices are for sendNotice, after commit.
+ */
+export async function applyRemovalRows(options: {
+  db: Database;
+  csipId: string;
+  userId: string;
+  rows: readonly CsvRow[];
+  issuer: string;
+  sealingKey: Buffer;
+  now: Date;
+}): Promise<{ results: RowResult[]; summary: RemovalSummary; notices: Notice[] }> {
+  const { db, csipId, userId, rows, now } = options;
+  const valid = rows.flatMap((row) => (row.ok ? [row] : []));
+  let itemResults: ItemResult[] = [];
+  let notices: Notice[] = [];
+  if (valid.length > 0) {
+    const items = valid.map((row) => ({
+      csi: row.csi,
+      reason: row.reason,
+      ...(row.receivingCsip === undefined ? {} : { receiving_csip: row.receivingCsip }),
+    }));
+    ({ results: itemResults, notices } = await withTransaction(db, async (tx) => {
+      const applied = await applyCsipRemovals({ tx, csipId, items, issuer: options.issuer, sealingKey: options.sealingKey, now });
+      const count = applied.results.filter((result) => result.status === 200).length;
+      await recordAudit(tx, {
+        at: now,
+        actorUserId: userId,
+        actorKind: "csip",
+        action: "csip.removals_applied",
+        subjectType: "csip",
+        subjectId: csipId,
+        // Counts only: the identifiers are on each mapping's own audit row and tombstone.
+        details: { via: "console", rows: rows.length, applied: count },
+      });
+      return applied;
+    }));
+  }
+
+  const byRow = new Map<CsvRow, ItemResult>();
+  for (const result of itemResults) byRow.set(valid[result.index]!, result);
+  const results = rows.map((row): RowResult => {
+    if (!row.ok) return { line: row.line, input: row.input, outcome: "invalid", applied: false, removed: 0, message: withoutLinePrefix(row.error) };
+    const result = byRow.get(row);
+    if (!result) throw new Error("applyCsipRemovals answered fewer items than it was given.");
+    return describe(row.line, row.input, result);
+  });
+  const applied = results.filter((result) => result.applied);
+  return {
+    results,
+    summary: {
+      rows: results.length,
+      applied: applied.length,
+      refused: results.length - applied.length,
+      removedMappings: applied.reduce((total, result) => total + result.removed, 0),
+    },
+    notices,
+  };
+}
+
+function describe(line: number, input: string, result: ItemResult): RowResult {
+  if (result.status !== 200) {
+    const outcome = result.status === 403 ? "refused" : "invalid";
+    return { line, input, outcome, applied: false, removed: 0, message: result.error.detail };
+  }
+  const mappings = plural(result.removed, "mapping");
+  const message =
+    result.outcome === "ported"
+      ? result.removed > 0
+        ? `Reported as ported out; ${mappings} listing your own messaging services withdrawn.`
+        : "Reported as ported out; the holder's mappings stay."
+      : result.outcome === "removed"
+        ? `Removed ${mappings}.`
+        : "Applied; there was no active mapping to remove.";
+  return { line, input, outcome: result.outcome, applied: true, removed: result.removed, message };
+}
+
+/** The reader's messages start "Line N: ", which the result table already shows in its own column. */
+function withoutLinePrefix(error: string): string {
+  const text = error.replace(/^Line \d+: /u, "");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -7,8 +7,8 @@ import { listMspApiKeys } from "../../../../../lib/api-keys/manage-api-keys";
 import { findMsp } from "../../../../../lib/msps/manage-msps";
 import { deleteMspAction, issueKeyAction, revokeKeyAction, updateMspAction } from "../../actions";
 import { DeleteMspForm } from "../../_components/delete-msp-form";
-import { IssueKeyForm } from "../../_components/issue-key-form";
-import { KeyList } from "../../_components/key-list";
+import { ApiKeyIssueForm } from "../../../../../components/api-key-issue-form";
+import { ApiKeyList } from "../../../../../components/api-key-list";
 import { MspForm } from "../../_components/msp-form";
 
 export const metadata: Metadata = { title: "MSP" };
@@ -42,9 +42,9 @@ export default async function MspPage({
       ) : (
         <>
           <Card title="API keys" description="Shown once when issued, stored only as a hash. Lookups are limited per MSP, across all its keys.">
-            <KeyList mspId={msp.id} rows={keys} revokeAction={revokeKeyAction} />
+            <ApiKeyList owner={{ name: "mspId", value: msp.id }} rows={keys} emptyText="No keys yet." revokeAction={revokeKeyAction} />
             <div className="mt-5 border-t border-slate-200 pt-5">
-              <IssueKeyForm mspId={msp.id} action={issueKeyAction} />
+              <ApiKeyIssueForm owner={{ name: "mspId", value: msp.id }} hint="Several keys let the MSP rotate without downtime." action={issueKeyAction} />
             </div>
           </Card>
           <Card title="Details and limits">

@@ -4,8 +4,8 @@ import { getDb } from "../../../../../db/index";
 import { getEnv } from "../../../../../env";
 import { listCsipApiKeys } from "../../../../../lib/csip-console/manage-csip-api-keys";
 import { issueCsipKeyAction, revokeCsipKeyAction } from "../../actions";
-import { IssueCsipKeyForm } from "../../_components/issue-key-form";
-import { CsipKeyList } from "../../_components/key-list";
+import { ApiKeyIssueForm } from "../../../../../components/api-key-issue-form";
+import { ApiKeyList } from "../../../../../components/api-key-list";
 import { requireCsipMember } from "../../_lib/require-csip-member";
 
 export const metadata: Metadata = { title: "CSIP API keys" };
@@ -31,9 +31,18 @@ export default async function CsipKeysPage({ params }: { params: Promise<{ csipI
           </>
         }
       >
-        <CsipKeyList csipId={csip.csipId} rows={keys} revokeAction={revokeCsipKeyAction} />
+        <ApiKeyList
+          owner={{ name: "csipId", value: csip.csipId }}
+          rows={keys}
+          emptyText="No keys yet. Issue one below to call the removal API."
+          revokeAction={revokeCsipKeyAction}
+        />
         <div className="mt-5 border-t border-slate-200 pt-5">
-          <IssueCsipKeyForm csipId={csip.csipId} action={issueCsipKeyAction} />
+          <ApiKeyIssueForm
+            owner={{ name: "csipId", value: csip.csipId }}
+            hint="For example the system that will use it. Several keys let you rotate without downtime."
+            action={issueCsipKeyAction}
+          />
         </div>
       </Card>
     </div>

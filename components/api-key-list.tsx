@@ -1,29 +1,40 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "../../../../lib/app/form-state";
-import { FormMessage } from "../../../../components/ui/form-message";
-import { SubmitButton } from "../../../../components/ui/submit-button";
+import type { FormState } from "../lib/app/form-state";
+import { FormMessage } from "./ui/form-message";
+import { SubmitButton } from "./ui/submit-button";
 
-export type CsipKeyRow = { id: string; label: string; prefix: string; createdAt: string; revokedAt: string | null };
+export type ApiKeyRow = { id: string; label: string; prefix: string; createdAt: string; revokedAt: string | null };
 
 function when(iso: string) {
   return <time dateTime={iso}>{new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</time>;
 }
 
-export function CsipKeyList({ csipId, rows, revokeAction }: { csipId: string; rows: CsipKeyRow[]; revokeAction: (state: FormState, formData: FormData) => Promise<FormState> }) {
+/** An owner's API keys by their visible prefix, with a revoke button for each live one. */
+export function ApiKeyList({
+  owner,
+  rows,
+  emptyText,
+  revokeAction,
+}: {
+  owner: { name: "mspId" | "csipId"; value: string };
+  rows: ApiKeyRow[];
+  emptyText: string;
+  revokeAction: (state: FormState, formData: FormData) => Promise<FormState>;
+}) {
   const [state, revoke] = useActionState(revokeAction, {});
   return (
     <div className="flex flex-col gap-3">
       <FormMessage state={state} />
       {rows.length === 0 ? (
-        <p className="rounded-md border border-dashed border-slate-300 p-4 text-sm text-slate-600">No keys yet. Issue one below to call the removal API.</p>
+        <p className="rounded-md border border-dashed border-slate-300 p-4 text-sm text-slate-600">{emptyText}</p>
       ) : (
         <ul className="divide-y divide-slate-200 rounded-md border border-slate-200" aria-label="API keys">
           {rows.map((row) => (
             <li key={row.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3">
               <div className="min-w-0">
-                <p className="font-medium break-words">{row.label}</p>
+                <p className="break-words font-medium">{row.label}</p>
                 <p className="text-xs text-slate-600">
                   <code className="break-all">{row.prefix}…</code> · issued {when(row.createdAt)}
                   {row.revokedAt && <> · revoked {when(row.revokedAt)}</>}
@@ -34,7 +45,7 @@ export function CsipKeyList({ csipId, rows, revokeAction }: { csipId: string; ro
               ) : (
                 <form action={revoke}>
                   <input type="hidden" name="keyId" value={row.id} />
-                  <input type="hidden" name="csipId" value={csipId} />
+                  <input type="hidden" name={owner.name} value={owner.value} />
                   <SubmitButton variant="danger" pendingText="Revoking…">
                     Revoke<span className="sr-only"> key {row.label}</span>
                   </SubmitButton>

@@ -30,6 +30,17 @@ test.describe("operator console and the MSP API", () => {
     await expect(page.getByRole("heading", { name: "E2E Messenger" })).toBeVisible();
     await checkA11y(page);
 
+    // A telco that runs this messaging service: its port-outs withdraw mappings listing it.
+    await page.goto("/admin/csips");
+    await page.getByLabel("Name").fill(`E2E Telco ${unique}`);
+    await page.getByRole("button", { name: "Register CSIP" }).click();
+    await expect(page.getByRole("heading", { name: `E2E Telco ${unique}` })).toBeVisible();
+    await checkA11y(page);
+    await page.goto(`/admin/msps/${mspId}`);
+    await page.getByLabel("Operated by", { exact: true }).selectOption({ label: `E2E Telco ${unique}` });
+    await page.getByRole("region", { name: "Operated by a CSIP" }).getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Saved: a port-out by that CSIP withdraws mappings listing this MSP.")).toBeVisible();
+
     await page.getByLabel("Key name").fill("production");
     await page.getByRole("button", { name: "Issue API key" }).click();
     const key = (await page.getByTestId("issued-key").innerText()).trim();

@@ -58,6 +58,11 @@ test.describe("passkeys and signed mappings", () => {
     await first.getByRole("button", { name: "Personal" }).click();
     await first.getByLabel("Who reaches you here").selectOption("senders");
     await first.getByLabel("Their phone numbers or email addresses, one per line").fill("+1 (650) 253-0000\nAlice@Example.com");
+    // The list exists only in the browser: the recipient can keep a copy of it.
+    const download = page.waitForEvent("download");
+    await first.getByRole("button", { name: /Save a copy of this list/ }).click();
+    const saved = await download;
+    expect(saved.suggestedFilename()).toBe("senders-1.txt");
     // Choice 2: Workwire, for senders who declare Business.
     await page.getByRole("button", { name: "Add a messaging service" }).click();
     const second = page.getByTestId("mapping-entry").nth(1);
@@ -77,9 +82,9 @@ test.describe("passkeys and signed mappings", () => {
     await expect(item.getByText("version 1", { exact: true })).toBeVisible();
 
     const href = await item.getByRole("link", { name: /Download the signed mapping/ }).getAttribute("href");
-    const download = await page.request.get(href!);
-    expect(download.ok()).toBeTruthy();
-    const json = await download.text();
+    const downloaded = await page.request.get(href!);
+    expect(downloaded.ok()).toBeTruthy();
+    const json = await downloaded.text();
     const served = JSON.parse(json) as { document: { csi: string; entries: { msp: string; audience: { kind: string; selectors?: string[] } }[] } };
     expect(served.document.csi).toBe(`mailto:${email}`);
     expect(served.document.entries.map((entry) => entry.msp)).toEqual(["chat.example", "work.example"]);

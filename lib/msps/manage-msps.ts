@@ -76,3 +76,17 @@ export async function deleteMsp(options: OperatorAction & { id: string }): Promi
     return true;
   });
 }
+
+/**
+ * Records which CSIP operates this MSP (a telco's own messaging app), or none. A port-out by that CSIP withdraws
+ * mappings that list this MSP, as the interim slides' portability table says.
+ */
+export async function setMspOperatorCsip(options: OperatorAction & { id: string; csipId: string | null }): Promise<boolean> {
+  const { db, operatorUserId, now, id, csipId } = options;
+  return withTransaction(db, async (tx) => {
+    const [updated] = await tx.update(msps).set({ operatorCsipId: csipId }).where(and(eq(msps.id, id), isNull(msps.deletedAt))).returning({ id: msps.id });
+    if (!updated) return false;
+    await recordAudit(tx, { at: now, actorUserId: operatorUserId, actorKind: "operator", action: "msp.operator_set", subjectType: "msp", subjectId: id, details: { csip: csipId } });
+    return true;
+  });
+}

@@ -8,7 +8,7 @@ import { issueMspApiKey, revokeApiKey } from "../../../lib/api-keys/manage-api-k
 import { formAction } from "../../../lib/app/form-action";
 import { requireOperator } from "../../../lib/app/require-operator";
 import { now } from "../../../lib/clock";
-import { createMsp, deleteMsp, updateMsp } from "../../../lib/msps/manage-msps";
+import { createMsp, deleteMsp, setMspOperatorCsip, updateMsp } from "../../../lib/msps/manage-msps";
 import { apiKeyLabelSchema, mspInputSchema, mspLimitsSchema } from "../../../lib/validations/msp";
 import { uuidField } from "../../../lib/validations/sign-in";
 
@@ -50,3 +50,14 @@ export const deleteMspAction = formAction(z.object({ mspId: z.string().max(253),
   await deleteMsp({ db: getDb(), operatorUserId: session.userId, now: now(), id: mspId });
   redirect("/admin?deleted=1");
 });
+
+export const setMspOperatorAction = formAction(
+  z.object({ mspId: z.string().max(253), csipId: z.union([z.literal(""), uuidField]) }),
+  async ({ mspId, csipId }) => {
+    const session = await requireOperator();
+    const saved = await setMspOperatorCsip({ db: getDb(), operatorUserId: session.userId, now: now(), id: mspId, csipId: csipId || null });
+    if (!saved) return { tone: "error", message: "This MSP no longer exists." };
+    revalidatePath(`/admin/msps/${mspId}`);
+    return { tone: "success", message: csipId ? "Saved: a port-out by that CSIP withdraws mappings listing this MSP." : "Saved: no CSIP operates this MSP." };
+  },
+);

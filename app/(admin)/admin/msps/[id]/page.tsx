@@ -5,7 +5,9 @@ import { Card } from "../../../../../components/ui/card";
 import { getDb } from "../../../../../db/index";
 import { listMspApiKeys } from "../../../../../lib/api-keys/manage-api-keys";
 import { findMsp } from "../../../../../lib/msps/manage-msps";
-import { deleteMspAction, issueKeyAction, revokeKeyAction, updateMspAction } from "../../actions";
+import { deleteMspAction, issueKeyAction, revokeKeyAction, setMspOperatorAction, updateMspAction } from "../../actions";
+import { listCsips } from "../../../../../lib/operator-csips/manage-csips";
+import { OperatorCsipForm } from "../../_components/operator-csip-form";
 import { DeleteMspForm } from "../../_components/delete-msp-form";
 import { ApiKeyIssueForm } from "../../../../../components/api-key-issue-form";
 import { ApiKeyList } from "../../../../../components/api-key-list";
@@ -49,6 +51,12 @@ export default async function MspPage({
           </Card>
           <Card title="Details and limits">
             <MspForm action={updateMspAction} mode="edit" initial={msp} />
+          </Card>
+          <Card
+            title="Operated by a CSIP"
+            description="When a telco or email provider runs this messaging service, a number it ports out loses mappings that list this service (the recipient is told to re-sign)."
+          >
+            <OperatorCsipForm mspId={msp.id} current={msp.operatorCsipId} csips={(await listCsips(db)).map(({ id, name }) => ({ id, name }))} action={setMspOperatorAction} />
           </Card>
           <Card title="Delete" description="Recipients can no longer choose it, and its keys stop working at once. The id stays reserved.">
             <DeleteMspForm mspId={msp.id} action={deleteMspAction} />

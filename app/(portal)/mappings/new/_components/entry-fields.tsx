@@ -14,6 +14,16 @@ const AUDIENCES: { kind: AudienceKind; label: string }[] = [
 
 const inputClass = "rounded-md border border-slate-300 bg-white px-3 py-2 text-base";
 
+/** Hands the typed list to the person as a file: it never goes to the server, so this is the only copy. */
+function saveList(text: string, filename: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
 export function EntryFields({
   entry,
   index,
@@ -151,6 +161,30 @@ export function EntryFields({
             onChange={(event) => onChange({ sendersText: event.target.value })}
           />
           {error(".audience.selectors") && <p className="text-sm font-medium text-red-700">{error(".audience.selectors")}</p>}
+          <div className="flex flex-wrap items-center gap-3 text-sm">
+            <button
+              type="button"
+              className="rounded-md border border-slate-300 px-3 py-1 disabled:text-slate-400"
+              disabled={!entry.sendersText.trim()}
+              onClick={() => saveList(entry.sendersText, `senders-${index + 1}.txt`)}
+            >
+              Save a copy of this list<span className="sr-only"> for choice {index + 1}</span>
+            </button>
+            <label className="cursor-pointer rounded-md border border-slate-300 px-3 py-1 focus-within:outline-2 focus-within:outline-indigo-600">
+              Load a saved list<span className="sr-only"> for choice {index + 1}</span>
+              <input
+                type="file"
+                accept=".txt,text/plain"
+                className="sr-only"
+                onChange={async (event) => {
+                  const file = event.target.files?.[0];
+                  if (file && file.size <= 200_000) onChange({ sendersText: await file.text() });
+                  event.target.value = "";
+                }}
+              />
+            </label>
+            <span className="text-slate-600">The DP keeps only fingerprints, so keep your own copy to change the list later.</span>
+          </div>
         </div>
       )}
 

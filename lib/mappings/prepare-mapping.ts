@@ -1,5 +1,5 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { identifiers, mappings, msps, passkeys } from "../../db/schema";
 import { canonicalize } from "../jcs/canonicalize";
@@ -39,7 +39,7 @@ export async function prepareMapping(options: {
 
   const named = new Set(draft.entries.flatMap((entry) => [entry.msp, ...(entry.audience.kind === "sender_msps" ? entry.audience.msps : [])]));
   if (named.size > 0) {
-    const known = await db.select({ id: msps.id }).from(msps).where(inArray(msps.id, [...named]));
+    const known = await db.select({ id: msps.id }).from(msps).where(and(inArray(msps.id, [...named]), isNull(msps.deletedAt)));
     const unknown = [...named].filter((id) => !known.some((row) => row.id === id));
     if (unknown.length > 0) throw new MappingError("unknown_msp", { unknown });
   }

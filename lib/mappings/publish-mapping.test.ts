@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, identifiers, mappings, passkeys } from "../../db/schema";
+import { auditLog, identifiers, mappings, msps, passkeys } from "../../db/schema";
 import { SoftwareAuthenticator } from "../testing/software-authenticator";
 import { createOtpHarness, testKeys } from "../../test/support/otp-harness";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
@@ -208,6 +208,12 @@ describe("publishing a signed mapping", () => {
     await expect(
       prepare(bob, { entries: [{ msp: "unknown.example", tags: [], audience: { kind: "everyone" } }] }),
     ).rejects.toMatchObject({ code: "unknown_msp" });
+    // A deleted MSP keeps its id but can no longer be chosen.
+    await testDb.db.update(msps).set({ deletedAt: new Date() }).where(eq(msps.id, "family.example"));
+    await expect(
+      prepare(bob, { entries: [{ msp: "family.example", tags: [], audience: { kind: "everyone" } }] }),
+    ).rejects.toMatchObject({ code: "unknown_msp" });
+    await testDb.db.update(msps).set({ deletedAt: null }).where(eq(msps.id, "family.example"));
   });
 
   it("of two tabs publishing at once, one wins and the other is told; seq never repeats", async () => {

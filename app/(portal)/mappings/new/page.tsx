@@ -1,3 +1,4 @@
+import { isNull } from "drizzle-orm";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
@@ -22,7 +23,8 @@ export default async function NewMappingPage({ searchParams }: { searchParams: P
   const db = getDb();
   const [identifiers, registry, passkeyRows] = await Promise.all([
     listIdentifiers(db, session.userId),
-    db.select({ id: msps.id, name: msps.displayName }).from(msps).orderBy(msps.displayName),
+    // Deleted MSPs stay in the table (old mappings keep their meaning) but can no longer be chosen.
+    db.select({ id: msps.id, name: msps.displayName }).from(msps).where(isNull(msps.deletedAt)).orderBy(msps.displayName),
     listPasskeys(db, session.userId),
   ]);
   if (passkeyRows.length === 0) {

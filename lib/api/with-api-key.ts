@@ -1,4 +1,4 @@
-import "server-only";
+// No "server-only" marker: the custom server also runs this outside Next (lib/net/serve-web-handler.ts).
 import { ZodError } from "zod";
 import type { Database } from "../../db/client";
 import { getDb } from "../../db/index";

@@ -1,4 +1,4 @@
-import "server-only";
+// No "server-only" marker: the lookup routes also run outside Next (lib/net/serve-web-handler.ts).
 import { getDb } from "../../db/index";
 import { getEnv, type Env } from "../../env";
 import { createPostgresBucketStore } from "../rate-limit/postgres-bucket-store";

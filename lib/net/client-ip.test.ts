@@ -88,3 +88,49 @@ describe("createAppServer in production", () => {
     expect(page.hsts).toContain("max-age=");
   });
 });
+
+describe("createAppServer's direct routes", () => {
+  it("hands a POST body, headers and the client IP to the Fetch handler and writes its answer back", async () => {
+    const seen: { body?: string; ip?: string | null; type?: string | null } = {};
+    const server = createAppServer(
+      (_req, res) => {
+        res.end("next");
+      },
+      {
+        trustedProxies: none,
+        requireHttps: false,
+        publicOrigin: "http://localhost:3000",
+        directPost: new Map([
+          [
+            "/api/v1/lookup",
+            async (request: Request) => {
+              seen.body = await request.text();
+              seen.ip = request.headers.get(CLIENT_IP_HEADER);
+              seen.type = request.headers.get("content-type");
+              return new Response('{"ok":true}', { status: 201, headers: { "content-type": "application/json", "ratelimit-remaining": "7" } });
+            },
+          ],
+        ]),
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const post = (path: string, method = "POST") =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const req = request({ port, host: "127.0.0.1", path, method, headers: { "content-type": "application/json" } }, (res) => {
+          let body = "";
+          res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+        req.on("error", reject);
+        req.end('{"csi":"bob@example.com"}');
+      });
+    const direct = await post("/api/v1/lookup");
+    const other = await post("/api/v1/lookup", "PUT");
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(direct).toMatchObject({ status: 201, body: '{"ok":true}' });
+    expect(direct.headers).toMatchObject({ "ratelimit-remaining": "7", "x-content-type-options": "nosniff" });
+    expect(seen).toEqual({ body: '{"csi":"bob@example.com"}', ip: "127.0.0.1", type: "application/json" });
+    expect(other.body).toBe("next");
+  });
+});

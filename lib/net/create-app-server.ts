@@ -1,12 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
+import { serveWebHandler, type WebHandler } from "./serve-web-handler";
 
 export type AppServerOptions = {
   trustedProxies: BlockList;
   /** Production: the API answers only over TLS, which this plain-HTTP server sees only via a trusted proxy. */
   requireHttps: boolean;
   publicOrigin: string;
+  /** POST routes served by their Fetch-API handler directly, without Next (the lookup API's hot path). */
+  directPost?: Map<string, WebHandler>;
 };
 
 const HSTS = "max-age=63072000; includeSubDomains";
@@ -38,6 +41,14 @@ export function createAppServer(
         );
         return;
       }
+    }
+    const direct = req.method === "POST" ? options.directPost?.get((req.url ?? "").split("?")[0] ?? "") : undefined;
+    if (direct) {
+      serveWebHandler(req, res, direct, options.publicOrigin).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json" });
+        res.end();
+      });
+      return;
     }
     void handle(req, res);
   });

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { mappings } from "../../db/schema";
 import type { LookupResultStatus } from "../mappings/types";
@@ -22,7 +22,19 @@ export async function lookupCsis(db: Database, csis: string[], now: Date): Promi
   const unique = [...new Set(csis)];
   const results = new Map<string, CsiLookup>(unique.map((csi) => [csi, { csi, result: "none", mappings: [] }]));
   if (unique.length === 0) return results;
-  const rows = await db
+  const rows = await lookupQueryFor(db).execute({ csis: unique, now: now.toISOString() });
+  for (const row of rows) {
+    const entry = results.get(row.csi)!;
+    entry.mappings.push({ id: row.id, document: row.document, binding: row.binding, assertion: row.assertion });
+    // R5: "found" as soon as one mapping lists an MSP; "opted_out" while every one lists none.
+    if (row.listsMsps) entry.result = "found";
+    else if (entry.result === "none") entry.result = "opted_out";
+  }
+  return results;
+}
+
+function buildLookupQuery(db: Database) {
+  return db
     .select({
       id: mappings.id,
       csi: mappings.csi,
@@ -32,16 +44,25 @@ export async function lookupCsis(db: Database, csis: string[], now: Date): Promi
       listsMsps: mappings.listsMsps,
     })
     .from(mappings)
-    .where(and(inArray(mappings.csi, unique), eq(mappings.status, "active"), gt(mappings.expiresAt, now)))
-    .orderBy(asc(mappings.csi), asc(mappings.seq));
-  for (const row of rows) {
-    const entry = results.get(row.csi)!;
-    entry.mappings.push({ id: row.id, document: row.document, binding: row.binding, assertion: row.assertion });
-    // R5: "found" as soon as one mapping lists an MSP; "opted_out" while every one lists none.
-    if (row.listsMsps) entry.result = "found";
-    else if (entry.result === "none") entry.result = "opted_out";
-  }
-  return results;
+    // One array parameter, so that one prepared statement serves every batch size.
+    .where(
+      and(
+        sql`${mappings.csi} = any(${sql.placeholder("csis")}::text[])`,
+        eq(mappings.status, "active"),
+        sql`${mappings.expiresAt} > ${sql.placeholder("now")}::timestamptz`,
+      ),
+    )
+    .orderBy(asc(mappings.csi), asc(mappings.seq))
+    .prepare("lookup_csis");
+}
+
+// Prepared once per database: planning the query on every lookup cost as much as running it.
+const lookupQueries = new WeakMap<Database, ReturnType<typeof buildLookupQuery>>();
+
+function lookupQueryFor(db: Database) {
+  let query = lookupQueries.get(db);
+  if (!query) lookupQueries.set(db, (query = buildLookupQuery(db)));
+  return query;
 }
 
 /** One served mapping as JSON text, its document spliced in as the exact bytes the recipient signed. */

@@ -10,7 +10,9 @@ import { describeTake, RateLimitStoreUnavailable, type BucketPolicy, type TokenB
 
 // Redis is a service of every machine and of CI, like PostgreSQL: when it is missing the Redis half fails, it is
 // never skipped, or a broken Redis store would pass unnoticed.
-const redisUrl = testEnv.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+// Redis is optional for a newcomer's `npm test` (the embedded defaults must carry it); CI sets TEST_REDIS_URL, and
+// then the Redis half must pass, never skip: a Redis that cannot be reached fails it.
+const redisUrl = testEnv.TEST_REDIS_URL ?? "";
 const failFast: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 1_000 };
 
 const t0 = Date.parse("2030-01-01T00:00:00.000Z");
@@ -199,7 +201,7 @@ describeContract(sqlName, async () => {
   return { store: createPostgresBucketStore(testDb.db), close: testDb.close };
 });
 
-describeContract("Redis", async () => {
+(redisUrl ? describeContract : (name: string) => describe.skip(`token buckets in ${name} (set TEST_REDIS_URL to run them; CI does)`, () => {}))("Redis", async () => {
   const redis = openRedis(redisUrl);
   await redis.connect().catch((error: unknown) => {
     redis.disconnect();
@@ -261,7 +263,7 @@ describe("a store that is down fails closed", () => {
     }
   });
 
-  it("in Redis, when the client has been closed", async () => {
+  it.runIf(Boolean(redisUrl))("in Redis, when the client has been closed", async () => {
     const redis = openRedis(redisUrl);
     await redis.connect();
     await redis.quit();

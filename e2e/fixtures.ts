@@ -73,6 +73,8 @@ export const test = base.extend<{
   },
   checkA11y: async ({}, use) => {
     await use(async (page: Page) => {
+      // Next streams metadata after a client-side navigation: wait for the title (asserting there is one).
+      await expect(page).toHaveTitle(/\S/);
       const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
       expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`)).toEqual([]);
     });

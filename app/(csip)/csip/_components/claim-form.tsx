@@ -5,7 +5,7 @@ import type { FormState } from "../../../../lib/app/form-state";
 import { FormMessage } from "../../../../components/ui/form-message";
 import { SubmitButton } from "../../../../components/ui/submit-button";
 import { TextField } from "../../../../components/ui/text-field";
-import { SelectField } from "./select-field";
+import { SelectField } from "../../../../components/ui/select-field";
 
 const KINDS = [
   { value: "e164_prefix", label: "Number range (E.164 prefix)" },

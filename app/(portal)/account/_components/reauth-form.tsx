@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import type { FormState } from "../../../../lib/app/form-state";
 import { FormMessage } from "../../../../components/ui/form-message";
+import { SelectField } from "../../../../components/ui/select-field";
 import { SubmitButton } from "../../../../components/ui/submit-button";
 
 /** Chooses which of the account's own identifiers gets the confirmation code. */
@@ -14,33 +15,16 @@ export function ReauthForm({
   action: (state: FormState, formData: FormData) => Promise<FormState>;
 }) {
   const [state, formAction] = useActionState(action, {});
-  const error = state.errors?.identifierId;
   return (
     <form action={formAction} className="flex flex-col gap-4">
       <FormMessage state={state} />
-      <div className="flex flex-col gap-1">
-        <label htmlFor="reauth-identifier" className="text-sm font-medium">
-          Send a code to
-        </label>
-        <select
-          id="reauth-identifier"
-          name="identifierId"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? "reauth-identifier-error" : undefined}
-          className="rounded-md border border-slate-300 bg-white px-3 py-2 text-base"
-        >
-          {identifiers.map((identifier) => (
-            <option key={identifier.id} value={identifier.id}>
-              {identifier.display}
-            </option>
-          ))}
-        </select>
-        {error && (
-          <p id="reauth-identifier-error" className="text-sm font-medium text-red-700">
-            {error}
-          </p>
-        )}
-      </div>
+      <SelectField
+        id="reauth-identifier"
+        name="identifierId"
+        label="Send a code to"
+        error={state.errors?.identifierId}
+        options={identifiers.map((identifier) => ({ value: identifier.id, label: identifier.display }))}
+      />
       <div>
         <SubmitButton pendingText="Sending…">Send code</SubmitButton>
       </div>

@@ -1,16 +1,27 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// The DP imports the MSP kit by its package name, as an MSP would; in this repository the name means its sources
+// (tsconfig.json's paths say the same for tsc, tsx and Next). Only the package's public entries are mapped.
+const kitEntries = ["browser", "cli", "testing"].map((entry) => ({
+  find: new RegExp(`^@mimi-discovery/msp-kit/${entry}$`, "u"),
+  replacement: here(`./packages/msp-kit/src/${entry}.ts`),
+}));
+
 export default defineConfig({
   resolve: {
-    alias: {
+    alias: [
       // "server-only" throws outside React Server Components; in tests, server code is simply server code.
-      "server-only": fileURLToPath(new URL("./test/support/empty-module.ts", import.meta.url)),
-      "@": fileURLToPath(new URL("./", import.meta.url)),
-    },
+      { find: /^server-only$/u, replacement: here("./test/support/empty-module.ts") },
+      ...kitEntries,
+      { find: /^@mimi-discovery\/msp-kit$/u, replacement: here("./packages/msp-kit/src/index.ts") },
+      { find: /^@\//u, replacement: here("./") },
+    ],
   },
   test: {
-    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "test/**/*.test.ts", "app/**/*.test.ts", "*.test.ts"],
+    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "test/**/*.test.ts", "app/**/*.test.ts", "packages/*/src/**/*.test.ts", "*.test.ts"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

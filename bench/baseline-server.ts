@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import postgres from "postgres";
-import { parseApiCsi } from "../lib/api/parse-api-csi";
+import { parseCsiInput } from "@mimi-discovery/msp-kit";
 
 type Config = { databaseUrl: string; port: number; host: string; mode: "full" | "bare"; maxBatch: number };
 
@@ -94,7 +94,7 @@ function startBaseline(config: Config) {
 
   function normalize(input: unknown): { ok: true; uri: string } | { ok: false; error: unknown } {
     if (config.mode === "bare") return typeof input === "string" ? { ok: true, uri: input } : { ok: false, error: { code: "invalid_type" } };
-    const parsed = parseApiCsi(input);
+    const parsed = parseCsiInput(input);
     return parsed.ok ? { ok: true, uri: parsed.csi.uri } : { ok: false, error: parsed.error };
   }
 

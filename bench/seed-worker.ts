@@ -10,14 +10,11 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { verifyRegistrationResponse } from "@simplewebauthn/server";
 import { openRawClient, wrapClient } from "../db/client";
 import { deriveAppKeys } from "../lib/crypto/app-keys";
-import { parseIdentifier } from "../lib/identifiers/parse-identifier";
-import { canonicalize } from "../lib/jcs/canonicalize";
+import { parseIdentifier, canonicalize, type BindingClaims, computeMappingChallenge } from "@mimi-discovery/msp-kit";
 import { loadActiveSigningKey } from "../lib/keys/signing-keys";
 import { buildDocument } from "../lib/mappings/build-document";
-import type { BindingClaims } from "../lib/mappings/types";
 import { coseToJwk } from "../lib/passkeys/cose-to-jwk";
-import { SoftwareAuthenticator } from "../lib/testing/software-authenticator";
-import { computeMappingChallenge } from "../lib/verifier/mapping-challenge";
+import { SoftwareAuthenticator } from "@mimi-discovery/msp-kit/testing";
 import { copyRows } from "./copy";
 import { csiAt, draftAt } from "./dataset";
 

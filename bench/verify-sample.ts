@@ -1,6 +1,5 @@
-import { canonicalize } from "../lib/jcs/canonicalize";
+import { canonicalize, verifyMapping } from "@mimi-discovery/msp-kit";
 import { publishedJwks } from "../lib/keys/signing-keys";
-import { verifyMapping } from "../lib/verifier/verify-mapping";
 import type { BenchDatabase } from "./database";
 import { createRandom, csiAt } from "./dataset";
 

@@ -1,3 +1,4 @@
+import type { PasskeyJwk } from "@mimi-discovery/msp-kit";
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
@@ -233,7 +234,7 @@ export const passkeys = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     credentialId: text("credential_id").notNull(), // base64url
     publicKey: text("public_key").notNull(), // base64url of the COSE key, as WebAuthn returned it
-    publicKeyJwk: jsonb("public_key_jwk").$type<JsonWebKey>().notNull(),
+    publicKeyJwk: jsonb("public_key_jwk").$type<PasskeyJwk>().notNull(),
     counter: bigint("counter", { mode: "number" }).notNull().default(0),
     transports: jsonb("transports").$type<string[]>().notNull().default([]),
     backupEligible: boolean("backup_eligible").notNull(),

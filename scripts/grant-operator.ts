@@ -7,7 +7,7 @@
 import { closeRawClient } from "../db/client";
 import { getDb, getRawClient } from "../db/index";
 import { migrateDatabase } from "../db/migrate";
-import { parseIdentifier } from "../lib/identifiers/parse-identifier";
+import { parseIdentifier } from "@mimi-discovery/msp-kit";
 import { grantOperator } from "../lib/operators/operators";
 
 const input = process.argv[2];

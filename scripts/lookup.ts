@@ -1,5 +1,5 @@
-/** `npm run lookup -- <csi> [--sender-msp ID] [--context TAG] [--sender CSI] [--dp URL]`: see lib/lookup-client/cli.ts. */
-import { runLookupCli } from "../lib/lookup-client/cli";
+/** `npm run lookup -- <csi> [--sender-msp ID] [--context TAG] [--sender CSI] [--dp URL]`: the kit's mimi-lookup. */
+import { runLookupCli } from "@mimi-discovery/msp-kit/cli";
 
 process.exitCode = await runLookupCli({
   argv: process.argv.slice(2),
@@ -7,4 +7,5 @@ process.exitCode = await runLookupCli({
   fetch: globalThis.fetch,
   write: (line) => process.stdout.write(`${line}\n`),
   writeError: (line) => process.stderr.write(`${line}\n`),
+  program: "npm run lookup --",
 });

@@ -1,7 +1,7 @@
-/** `npm run verify -- <file | -> [--dp URL]`: see lib/verifier/cli.ts, which holds everything testable. */
+/** `npm run verify -- <file | -> [--dp URL]`: the kit's mimi-verify, run from its sources. */
 import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
-import { runVerifyCli } from "../lib/verifier/cli";
+import { runVerifyCli } from "@mimi-discovery/msp-kit/cli";
 
 process.exitCode = await runVerifyCli({
   argv: process.argv.slice(2),
@@ -10,4 +10,5 @@ process.exitCode = await runVerifyCli({
   fetch: globalThis.fetch,
   write: (line) => process.stdout.write(`${line}\n`),
   writeError: (line) => process.stderr.write(`${line}\n`),
+  program: "npm run verify --",
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { batchLookupRequestSchema, lookupRequestSchema } from "../validations/lookup";
+import { batchLookupRequestSchema, lookupRequestSchema, batchLookupResponseSchema, dpMetadataSchema, jwksSchema, lookupResultSchema, problemSchema } from "@mimi-discovery/msp-kit";
 import { API_ERRORS } from "./api-error";
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation } from "./openapi";
-import { batchLookupResponseSchema, dpMetadataSchema, jwksSchema, lookupResultSchema, problemSchema } from "./response-schemas";
 
 const ORIGIN = "https://dp.example";
 const MAX_BATCH = 250;
@@ -12,7 +11,9 @@ const document = buildOpenApiDocument({ origin: ORIGIN, maxBatch: MAX_BATCH });
 /** What zod writes for a route's schema; the document leaves out `$schema`, which OpenAPI 3.1 already implies. */
 const routeSchema = (schema: z.ZodType): Record<string, unknown> => {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" });
-  return json;
+  const defs = json.$defs as Record<string, Record<string, unknown>> | undefined;
+  const id = typeof json.$ref === "string" ? json.$ref.replace("#/$defs/", "") : undefined;
+  return id && defs?.[id] ? defs[id] : json;
 };
 
 const operations = (doc: OpenApiDocument) =>

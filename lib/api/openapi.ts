@@ -1,12 +1,9 @@
 import { SINGLE_LOOKUP_MAX_BYTES } from "./body-limits";
 import { z } from "zod";
-import { encodeBase64url } from "../encoding/base64url";
-import { dpMetadata } from "../mappings/dp-metadata";
-import { BINDING_JWS_TYPE, type LookupItem, type MappingDocument, type ServedMapping } from "../mappings/types";
-import { batchLookupRequestSchema, lookupRequestSchema } from "../validations/lookup";
-import { API_ERRORS, type ApiErrorCode } from "./api-error";
-import { parseApiCsi } from "./parse-api-csi";
+import { encodeBase64url, BINDING_JWS_TYPE, type LookupItem, type MappingDocument, type ServedMapping, batchLookupRequestSchema, lookupRequestSchema, parseCsiInput } from "@mimi-discovery/msp-kit";
 import { responseSchemaComponents } from "./response-schemas";
+import { dpMetadata } from "../mappings/dp-metadata";
+import { API_ERRORS, type ApiErrorCode } from "./api-error";
 
 /**
  * The API's OpenAPI 3.1 document, generated from the zod schemas the routes validate with and the response
@@ -189,7 +186,10 @@ function componentSchemas(): Record<string, JsonSchema> {
 /** A route's request schema, exactly as zod writes it, without the dialect that OpenAPI 3.1 already implies. */
 function requestSchema(schema: z.ZodType): JsonSchema {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { ...JSON_SCHEMA, io: "input" });
-  return json as JsonSchema;
+  // A schema with a wire id comes back as a reference to its one definition.
+  const defs = json.$defs as Record<string, JsonSchema> | undefined;
+  const ref = typeof json.$ref === "string" ? json.$ref.replace("#/$defs/", "") : undefined;
+  return (ref && defs?.[ref] ? defs[ref] : json) as JsonSchema;
 }
 
 function problemExample(origin: string, code: ApiErrorCode, maxBatch: number): OpenApiExample {
@@ -256,7 +256,7 @@ function exampleMapping(origin: string, id: string, document: MappingDocument): 
 }
 
 const normalise = (input: string) => {
-  const parsed = parseApiCsi(input);
+  const parsed = parseCsiInput(input);
   if (!parsed.ok) throw new Error(`example identifier ${input} is invalid`);
   return parsed.csi.uri;
 };
@@ -296,7 +296,7 @@ function lookupExamples(origin: string) {
   };
   const none: LookupItem = { csi: normalise("alice@example.org"), result: "none", mappings: [] };
   const badInput = "4085551212";
-  const bad = parseApiCsi(badInput);
+  const bad = parseCsiInput(badInput);
   if (bad.ok) throw new Error(`example identifier ${badInput} was expected to be invalid`);
   const errorSlot: LookupItem = { input: badInput, error: bad.error };
   return { found, optedOut, none, errorSlot, badInput };

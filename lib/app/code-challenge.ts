@@ -5,7 +5,7 @@ import type { OtpPurpose } from "../../db/schema";
 import { getEnv } from "../../env";
 import { challengeCookieName, cookieAttributes } from "../auth/session-cookie";
 import { now } from "../clock";
-import type { Csi } from "../identifiers/csi";
+import type { Csi } from "@mimi-discovery/msp-kit";
 import { findChallenge, type ChallengeSummary } from "../otp/find-challenge";
 import { OtpError } from "../otp/otp-error";
 import { requestCode } from "../otp/request-code";

@@ -3,7 +3,7 @@ import { migrateDatabase } from "../../db/migrate";
 import { getDb, getRawClient } from "../../db/index";
 import { deriveAppKeys } from "../crypto/app-keys";
 import { ensureSigningKey } from "../keys/ensure-signing-key";
-import { parseIdentifier } from "../identifiers/parse-identifier";
+import { parseIdentifier } from "@mimi-discovery/msp-kit";
 import { grantOperator } from "../operators/operators";
 import { seedDemoMsps } from "./demo-msps";
 

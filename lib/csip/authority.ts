@@ -1,5 +1,4 @@
-import { IdentifierError } from "../identifiers/identifier-error";
-import { normalizeEmail } from "../identifiers/normalize-email";
+import { IdentifierError, normalizeEmail } from "@mimi-discovery/msp-kit";
 import { isE164Prefix, type Claim } from "./claims";
 
 /**

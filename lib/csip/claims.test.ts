@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normalizeEmail } from "../identifiers/normalize-email";
+import { normalizeEmail } from "@mimi-discovery/msp-kit";
 import { checkNewClaim, normaliseClaimValue, type Claim, type ClaimKind, type ClaimStatus } from "./claims";
 
 function accepted(kind: ClaimKind, input: string): string {

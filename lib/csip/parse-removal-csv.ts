@@ -1,5 +1,4 @@
-import { IdentifierError } from "@/lib/identifiers/identifier-error";
-import { parseIdentifier } from "@/lib/identifiers/parse-identifier";
+import { IdentifierError, parseIdentifier } from "@mimi-discovery/msp-kit";
 
 export type RemovalReason = "released" | "reassigned" | "ported_out" | "other";
 

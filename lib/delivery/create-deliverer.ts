@@ -1,6 +1,6 @@
 import type { Database } from "../../db/client";
 import type { OtpChannel } from "../../db/schema";
-import type { Csi } from "../identifiers/csi";
+import type { Csi } from "@mimi-discovery/msp-kit";
 import type { DeliverCode } from "../otp/request-code";
 import { composeCodeMessage } from "./compose-message";
 import { writeToDevOutbox } from "./dev-outbox";

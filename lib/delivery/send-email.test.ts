@@ -4,7 +4,7 @@ import fc from "fast-check";
 import nodemailer from "nodemailer";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSmtpSink } from "../../test/support/smtp-sink";
-import { normalizeEmail } from "../identifiers/normalize-email";
+import { normalizeEmail } from "@mimi-discovery/msp-kit";
 import { composeCodeMessage } from "./compose-message";
 import { sendEmail } from "./send-email";
 

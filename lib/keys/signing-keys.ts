@@ -4,7 +4,7 @@ import { calculateJwkThumbprint, importJWK, SignJWT, type JWK } from "jose";
 import type { Database } from "../../db/client";
 import { mappings, signingKeys } from "../../db/schema";
 import { seal, unseal } from "../crypto/seal";
-import { BINDING_JWS_TYPE, type BindingClaims } from "../mappings/types";
+import { BINDING_JWS_TYPE, type BindingClaims } from "@mimi-discovery/msp-kit";
 
 export type ActiveSigningKey = {
   kid: string;

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { mappings } from "../../db/schema";
-import type { LookupResultStatus } from "../mappings/types";
+import type { LookupResultStatus } from "@mimi-discovery/msp-kit";
 
 /** One active mapping as stored: the document is the exact signed text, served without re-serialising. */
 export type StoredMapping = {

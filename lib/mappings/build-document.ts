@@ -1,5 +1,5 @@
 import type { MappingDraft } from "./draft-schema";
-import type { MappingDocument } from "./types";
+import type { MappingDocument } from "@mimi-discovery/msp-kit";
 
 /** RFC 3339 in whole seconds, UTC, the way the protocol writes timestamps. */
 export function protocolTime(date: Date): string {

@@ -1,4 +1,4 @@
-import type { DpMetadata } from "./types";
+import type { DpMetadata } from "@mimi-discovery/msp-kit";
 
 /** The DP's metadata document (protocol section 3), derived from its public origin. */
 export function dpMetadata(origin: string, maxBatch: number): DpMetadata {

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { isBase64urlOfLength } from "../encoding/base64url";
-import { canonicalize } from "../jcs/canonicalize";
+import { isBase64urlOfLength, canonicalize } from "@mimi-discovery/msp-kit";
 import { MAPPING_LIMITS } from "./limits";
 
 const noControl = (value: string) => !/[\u0000-\u001F\u007F]/u.test(value);

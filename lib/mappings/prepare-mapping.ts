@@ -2,14 +2,12 @@ import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/serv
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { identifiers, mappings, msps, passkeys } from "../../db/schema";
-import { canonicalize } from "../jcs/canonicalize";
-import { computeMappingChallenge } from "../verifier/mapping-challenge";
+import { canonicalize, computeMappingChallenge, type MappingDocument } from "@mimi-discovery/msp-kit";
 import { storeChallenge, WEBAUTHN_CHALLENGE_TTL_MS } from "../passkeys/challenges";
 import type { RelyingParty } from "../passkeys/relying-party";
 import { buildDocument } from "./build-document";
 import type { MappingDraft } from "./draft-schema";
 import { MappingError } from "./mapping-error";
-import type { MappingDocument } from "./types";
 
 export type PreparedMapping = {
   challengeId: string;

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, identifiers, mappings, msps, passkeys } from "../../db/schema";
-import { SoftwareAuthenticator } from "../testing/software-authenticator";
+import { SoftwareAuthenticator } from "@mimi-discovery/msp-kit/testing";
 import { createOtpHarness, testKeys } from "../../test/support/otp-harness";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
 import { signInWithCode } from "../accounts/sign-in-with-code";
@@ -11,7 +11,7 @@ import { publishedJwks, rotateSigningKey } from "../keys/signing-keys";
 import { lookupCsis, serializeLookup } from "../lookup/lookup-csis";
 import { finishPasskeyRegistration, startPasskeyRegistration } from "../passkeys/register-passkey";
 import { relyingPartyFor } from "../passkeys/relying-party";
-import { verifyLookupItem } from "../verifier/verify-lookup-item";
+import { verifyLookupItem } from "@mimi-discovery/msp-kit";
 import type { MappingDraft } from "./draft-schema";
 import { mappingDraftSchema } from "./draft-schema";
 import { prepareMapping } from "./prepare-mapping";

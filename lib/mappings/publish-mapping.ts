@@ -8,9 +8,8 @@ import { loadActiveSigningKey, publishedJwks } from "../keys/signing-keys";
 import { answerChallenge, type AssertionResponse } from "../passkeys/answer-challenge";
 import { PasskeyError } from "../passkeys/passkey-error";
 import type { RelyingParty } from "../passkeys/relying-party";
-import { verifyMapping } from "../verifier/verify-mapping";
+import { verifyMapping, type BindingClaims, type MappingDocument, type MappingProof } from "@mimi-discovery/msp-kit";
 import { MappingError } from "./mapping-error";
-import type { BindingClaims, MappingDocument, MappingProof } from "./types";
 
 function methodOf(identifier: { uri: string; lineType: string | null }): BindingClaims["amr"][number] {
   if (identifier.uri.startsWith("mailto:")) return "otp-email";

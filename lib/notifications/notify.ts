@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { identifiers, notifications } from "../../db/schema";
 import type { TextMessage } from "../delivery/create-deliverer";
-import { parseIdentifier } from "../identifiers/parse-identifier";
+import { parseIdentifier } from "@mimi-discovery/msp-kit";
 
 export type Notice = { userId: string; kind: string; subject: string; text: string };
 

@@ -4,8 +4,7 @@ import { isUniqueViolation } from "../../db/errors";
 import { csipClaims, csipMembers, csips, identifiers } from "../../db/schema";
 import { withTransaction } from "../../db/transaction";
 import { recordAudit } from "../audit/record-audit";
-import { IdentifierError } from "../identifiers/identifier-error";
-import { parseIdentifier } from "../identifiers/parse-identifier";
+import { IdentifierError, parseIdentifier } from "@mimi-discovery/msp-kit";
 
 type OperatorAction = { db: Database; operatorUserId: string; now: Date };
 

@@ -1,5 +1,5 @@
 import type { OtpChannel } from "../../db/schema";
-import type { Csi } from "../identifiers/csi";
+import type { Csi } from "@mimi-discovery/msp-kit";
 import { OtpError } from "./otp-error";
 
 /**

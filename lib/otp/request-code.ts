@@ -4,7 +4,7 @@ import { otpChallenges, type OtpChannel, type OtpPurpose } from "../../db/schema
 import { withTransaction } from "../../db/transaction";
 import type { AppKeys } from "../crypto/app-keys";
 import { keyedHash, randomCode } from "../crypto/secrets";
-import type { Csi } from "../identifiers/csi";
+import type { Csi } from "@mimi-discovery/msp-kit";
 import { checkWindow, countEvents, lockBuckets, recordEvent } from "../rate-limit/sliding-window";
 import { otpBuckets } from "./buckets";
 import { chooseChannel } from "./choose-channel";

@@ -1,10 +1,11 @@
+import type { PasskeyJwk } from "@mimi-discovery/msp-kit";
 import { cose, decodeCredentialPublicKey } from "@simplewebauthn/server/helpers";
 
 /**
  * The passkey's public key as a JWK, for the `cnf.jwk` of a mapping's binding. Only EC2 P-256 / ES256 keys
  * are accepted at registration, so that every verifier can check a mapping's signature with WebCrypto.
  */
-export function coseToJwk(publicKey: Uint8Array<ArrayBuffer>): JsonWebKey {
+export function coseToJwk(publicKey: Uint8Array<ArrayBuffer>): PasskeyJwk {
   // Read as a plain map: the library types each COSE key by its kty, which is what is being checked here.
   const key = decodeCredentialPublicKey(publicKey) as unknown as Map<number, unknown>;
   const kty = key.get(cose.COSEKEYS.kty);

@@ -1,3 +1,4 @@
+import type { PasskeyJwk } from "@mimi-discovery/msp-kit";
 import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
@@ -76,7 +77,7 @@ export async function finishPasskeyRegistration(options: {
       if (!verification.verified || !verification.registrationInfo) throw new PasskeyError("not_verified");
       const { credential, credentialBackedUp, credentialDeviceType } = verification.registrationInfo;
       if (credentialBackedUp && credentialDeviceType !== "multiDevice") throw new PasskeyError("backup_state_without_eligibility");
-      let jwk: JsonWebKey;
+      let jwk: PasskeyJwk;
       try {
         jwk = coseToJwk(credential.publicKey);
       } catch (error) {

@@ -4,9 +4,8 @@ import { csipClaims, csips, identifiers, mappings, msps, portRecords } from "../
 import { recordAudit } from "../audit/record-audit";
 import { mayAct, type PortRecord } from "../csip/authority";
 import type { Claim } from "../csip/claims";
-import { parseApiCsi } from "../api/parse-api-csi";
+import { parseCsiInput, type MappingDocument } from "@mimi-discovery/msp-kit";
 import { loadActiveSigningKey } from "../keys/signing-keys";
-import type { MappingDocument } from "../mappings/types";
 import { recordNotice, type Notice } from "../notifications/notify";
 import { removeMappings } from "./remove-mappings";
 
@@ -36,7 +35,7 @@ export async function applyCsipRemovals(options: {
   now: Date;
 }): Promise<{ results: ItemResult[]; notices: Notice[] }> {
   const { tx, csipId, items, now } = options;
-  const parsed = items.map((item) => ({ item, parsed: parseApiCsi(item.csi) }));
+  const parsed = items.map((item) => ({ item, parsed: parseCsiInput(item.csi) }));
   const uris = parsed.flatMap(({ parsed: entry }) => (entry.ok ? [entry.csi.uri] : []));
   const claims: Claim[] = await tx
     .select({ csipId: csipClaims.csipId, kind: csipClaims.kind, value: csipClaims.value })

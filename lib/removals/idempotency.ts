@@ -3,7 +3,7 @@ import type { Database } from "../../db/client";
 import { idempotencyRecords } from "../../db/schema";
 import { ApiError } from "../api/api-error";
 import { sha256Hex } from "../crypto/secrets";
-import { canonicalize } from "../jcs/canonicalize";
+import { canonicalize } from "@mimi-discovery/msp-kit";
 
 export type StoredAnswer = { status: number; body: string };
 

@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { IdentifierError } from "../identifiers/identifier-error";
-import { parseIdentifier } from "../identifiers/parse-identifier";
-import type { Csi } from "../identifiers/csi";
+import { IdentifierError, parseIdentifier, type Csi } from "@mimi-discovery/msp-kit";
 import { apiKeyLabelSchema } from "./msp";
 import { uuidField } from "./sign-in";
 

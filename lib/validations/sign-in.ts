@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { IdentifierError } from "../identifiers/identifier-error";
-import { parseIdentifier } from "../identifiers/parse-identifier";
+import { IdentifierError, parseIdentifier } from "@mimi-discovery/msp-kit";
 
 /** A phone number or email address, typed loosely, parsed into its normalised form. */
 export function identifierField(defaultRegion: string | undefined) {

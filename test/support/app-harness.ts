@@ -14,11 +14,11 @@ import { prepareMapping } from "../../lib/mappings/prepare-mapping";
 import { publishMapping } from "../../lib/mappings/publish-mapping";
 import { finishPasskeyRegistration, startPasskeyRegistration } from "../../lib/passkeys/register-passkey";
 import { relyingPartyFor } from "../../lib/passkeys/relying-party";
-import { SoftwareAuthenticator } from "../../lib/testing/software-authenticator";
+import { SoftwareAuthenticator } from "@mimi-discovery/msp-kit/testing";
 import { createOtpHarness, testKeys } from "./otp-harness";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
-const ORIGIN = "http://localhost:3000";
+const DEFAULT_ORIGIN = "http://localhost:3000";
 
 /**
  * Runs the app's route handlers in-process against a fresh database: the configuration and the database client
@@ -29,7 +29,7 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
   const env: Env = parseEnv({
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "mimi-app-")),
     AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
-    PUBLIC_ORIGIN: ORIGIN,
+    PUBLIC_ORIGIN: DEFAULT_ORIGIN,
     MAX_BATCH: "50",
     ...overrides,
   });
@@ -39,12 +39,13 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
   await ensureSigningKey(testDb.db, testKeys.sealing);
   await seedDemoMsps(testDb.db);
   const db = testDb.db;
-  const rp = relyingPartyFor(ORIGIN);
+  const origin = env.publicOrigin;
+  const rp = relyingPartyFor(origin);
 
   return {
     db,
     env,
-    origin: ORIGIN,
+    origin,
     close: () => testDb.close(),
 
     /** An MSP key as the operator console issues it; limits set on the MSP. */
@@ -92,13 +93,13 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
         userId: signedIn.userId,
         challengeId: registration.challengeId,
         name: "key",
-        response: (await authenticator.register(registration.options, ORIGIN)) as never,
+        response: (await authenticator.register(registration.options, origin)) as never,
         now: new Date(),
       });
       const prepared = await prepareMapping({
         db,
         rp,
-        issuer: ORIGIN,
+        issuer: origin,
         userId: signedIn.userId,
         draft: mappingDraftSchema.parse({
           identifierId: row!.id,
@@ -110,8 +111,8 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
         ttlDays: 365,
         now: new Date(),
       });
-      const response = (await authenticator.authenticate({ challenge: prepared.options.challenge, rpId: rp.rpId, origin: ORIGIN })) as never;
-      const published = await publishMapping({ db, rp, issuer: ORIGIN, sealingKey: testKeys.sealing, userId: signedIn.userId, challengeId: prepared.challengeId, response, now: new Date() });
+      const response = (await authenticator.authenticate({ challenge: prepared.options.challenge, rpId: rp.rpId, origin })) as never;
+      const published = await publishMapping({ db, rp, issuer: origin, sealingKey: testKeys.sealing, userId: signedIn.userId, challengeId: prepared.challengeId, response, now: new Date() });
       return { ...published, authenticator, rp };
     },
   };

@@ -1,5 +1,5 @@
 import { deriveAppKeys } from "../../lib/crypto/app-keys";
-import { parseIdentifier } from "../../lib/identifiers/parse-identifier";
+import { parseIdentifier } from "@mimi-discovery/msp-kit";
 import type { CodeMessage } from "../../lib/otp/request-code";
 import { requestCode, type RequestCodeOptions } from "../../lib/otp/request-code";
 import type { Database } from "../../db/client";

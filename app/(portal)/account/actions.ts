@@ -16,7 +16,7 @@ import { formAction, type FormState } from "../../../lib/app/form-action";
 import { getAppKeys, getTextDeliverer } from "../../../lib/app/services";
 import { sendNotice } from "../../../lib/notifications/notify";
 import { now } from "../../../lib/clock";
-import { parseIdentifier } from "../../../lib/identifiers/parse-identifier";
+import { parseIdentifier } from "@mimi-discovery/msp-kit";
 import { describeFailure, type ConsumeCodeOutcome } from "../../../lib/otp/consume-code";
 import type { OtpPurpose } from "../../../db/schema";
 import { codeField, identifierField, uuidField } from "../../../lib/validations/sign-in";

@@ -12,7 +12,7 @@ import { displayIdentifier } from "../../../lib/identifiers/display";
 import { lookupCsis } from "../../../lib/lookup/lookup-csis";
 import { listHistory, listMappingsForUser, type ListedMapping } from "../../../lib/mappings/list-mappings";
 import { listPasskeys } from "../../../lib/passkeys/manage-passkeys";
-import { describeMapping } from "../../../lib/resolver/describe-mapping";
+import { describeMapping } from "@mimi-discovery/msp-kit";
 import { listNotices } from "../../../lib/notifications/notify";
 import { RemoveMappingsButton } from "./_components/remove-mappings-button";
 

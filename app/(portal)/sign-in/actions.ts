@@ -11,7 +11,7 @@ import { formAction } from "../../../lib/app/form-action";
 import { setSessionCookie } from "../../../lib/app/session-cookie-store";
 import { getAppKeys } from "../../../lib/app/services";
 import { now } from "../../../lib/clock";
-import { parseIdentifier } from "../../../lib/identifiers/parse-identifier";
+import { parseIdentifier } from "@mimi-discovery/msp-kit";
 import { describeFailure } from "../../../lib/otp/consume-code";
 import { codeField, identifierField } from "../../../lib/validations/sign-in";
 

@@ -7,8 +7,7 @@ import { withTransaction } from "../../../../db/transaction";
 import { getEnv } from "../../../../env";
 import { now } from "../../../../lib/clock";
 import { normaliseClaimValue } from "../../../../lib/csip/claims";
-import { IdentifierError } from "../../../../lib/identifiers/identifier-error";
-import { normalizeEmail } from "../../../../lib/identifiers/normalize-email";
+import { IdentifierError, normalizeEmail } from "@mimi-discovery/msp-kit";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiKeys, msps } from "../../../../db/schema";
 import { hashApiKey } from "../../../../lib/api-keys/api-key-format";
 import { publishedJwks } from "../../../../lib/keys/signing-keys";
-import { verifyLookupItem } from "../../../../lib/verifier/verify-lookup-item";
+import { verifyLookupItem } from "@mimi-discovery/msp-kit";
 import { apiRequest, createAppHarness } from "../../../../test/support/app-harness";
 import { POST as batchLookup } from "./batch/route";
 import { POST as lookup } from "./route";

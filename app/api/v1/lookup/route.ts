@@ -1,17 +1,16 @@
 import { ApiError } from "../../../../lib/api/api-error";
 import { SINGLE_LOOKUP_MAX_BYTES } from "../../../../lib/api/body-limits";
-import { parseApiCsi } from "../../../../lib/api/parse-api-csi";
+import { parseCsiInput, lookupRequestSchema } from "@mimi-discovery/msp-kit";
 import { readJsonBody } from "../../../../lib/api/read-json-body";
 import { withApiKey } from "../../../../lib/api/with-api-key";
 import { lookupCsis, serializeLookup } from "../../../../lib/lookup/lookup-csis";
-import { lookupRequestSchema } from "../../../../lib/validations/lookup";
 
 export const dynamic = "force-dynamic";
 
 /** One identifier: every active, verifiable mapping of it (protocol section 4). Costs one token. */
 export const POST = withApiKey("msp", async ({ request, db, now, charge }) => {
   const input = lookupRequestSchema.parse(await readJsonBody(request, SINGLE_LOOKUP_MAX_BYTES));
-  const parsed = parseApiCsi(input.csi);
+  const parsed = parseCsiInput(input.csi);
   if (!parsed.ok) throw new ApiError("invalid_value", `csi: ${parsed.error.detail}`, {}, { identifier_error: parsed.error.code });
   await charge(1);
   const result = (await lookupCsis(db, [parsed.csi.uri], now)).get(parsed.csi.uri)!;

@@ -1,4 +1,4 @@
-import type { AudienceKind, MappingDocument, MappingEntry } from "../../../../../lib/mappings/types";
+import type { AudienceKind, MappingDocument, MappingEntry } from "@mimi-discovery/msp-kit";
 
 /** One entry as the editor holds it; senders stay as typed text in the browser until signing. */
 export type EntryState = {

@@ -1,7 +1,7 @@
 "use client";
 
 import { SUGGESTED_TAGS } from "../../../../../lib/mappings/limits";
-import type { AudienceKind } from "../../../../../lib/mappings/types";
+import type { AudienceKind } from "@mimi-discovery/msp-kit";
 import type { EntryState } from "./editor-state";
 
 const AUDIENCES: { kind: AudienceKind; label: string }[] = [

@@ -7,7 +7,7 @@ import { Button } from "../../../../../components/ui/button";
 import { TextField } from "../../../../../components/ui/text-field";
 import { runPasskeyAssertion } from "../../../../../lib/app/run-passkey-assertion";
 import { MAPPING_LIMITS } from "../../../../../lib/mappings/limits";
-import { describeMapping } from "../../../../../lib/resolver/describe-mapping";
+import { describeMapping } from "@mimi-discovery/msp-kit";
 import { prepareMappingAction, publishMappingAction } from "../../actions";
 import { buildDraft } from "./build-draft";
 import { emptyEntry, previewDocument, type EditorState, type EntryState } from "./editor-state";

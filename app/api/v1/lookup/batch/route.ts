@@ -1,11 +1,10 @@
 import { getEnv } from "../../../../../env";
 import { ApiError } from "../../../../../lib/api/api-error";
 import { batchLookupMaxBytes } from "../../../../../lib/api/body-limits";
-import { parseApiCsi } from "../../../../../lib/api/parse-api-csi";
+import { parseCsiInput, batchLookupRequestSchema } from "@mimi-discovery/msp-kit";
 import { readJsonBody } from "../../../../../lib/api/read-json-body";
 import { withApiKey } from "../../../../../lib/api/with-api-key";
 import { lookupCsis, serializeLookup } from "../../../../../lib/lookup/lookup-csis";
-import { batchLookupRequestSchema } from "../../../../../lib/validations/lookup";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +21,7 @@ export const POST = withApiKey("msp", async ({ request, db, now, charge }) => {
     throw new ApiError("batch_too_large", `A batch carries at most ${maxBatch} identifiers; this one has ${csis.length}.`, {}, { max_batch: maxBatch });
   }
   const input = batchLookupRequestSchema.parse(body);
-  const slots = input.csis.map(parseApiCsi);
+  const slots = input.csis.map(parseCsiInput);
   const unique = [...new Set(slots.flatMap((slot) => (slot.ok ? [slot.csi.uri] : [])))];
   await charge(unique.length);
   const results = await lookupCsis(db, unique, now);

@@ -1,0 +1,56 @@
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import { GET as jwks } from "../../app/.well-known/jwks.json/route";
+import { GET as metadata } from "../../app/.well-known/mimi-discovery/route";
+import { POST as lookupBatch } from "../../app/api/v1/lookup/batch/route";
+import { POST as lookupOne } from "../../app/api/v1/lookup/route";
+import { createTrustedProxyList } from "../../lib/net/client-ip";
+import { createAppServer } from "../../lib/net/create-app-server";
+import { serveWebHandler } from "../../lib/net/serve-web-handler";
+
+/** A port nobody listens on now, so that a harness can be configured with its origin before the server starts. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/**
+ * The DP's machine-facing doors on a real HTTP server, without Next: the custom server's wrapper, the lookup
+ * routes it serves directly, and the metadata and key routes, each the same handler the app runs.
+ */
+export async function startApiServer(options: { port: number; origin: string }) {
+  const gets = new Map([
+    ["/.well-known/mimi-discovery", () => Promise.resolve(metadata())],
+    ["/.well-known/jwks.json", () => jwks()],
+  ]);
+  const server = createAppServer(
+    (req, res) => {
+      const get = req.method === "GET" ? gets.get((req.url ?? "").split("?")[0] ?? "") : undefined;
+      if (!get) {
+        res.writeHead(404).end();
+        return;
+      }
+      void serveWebHandler(req, res, get, options.origin);
+    },
+    {
+      trustedProxies: createTrustedProxyList([]),
+      requireHttps: false,
+      publicOrigin: options.origin,
+      directPost: new Map([
+        ["/api/v1/lookup", lookupOne],
+        ["/api/v1/lookup/batch", lookupBatch],
+      ]),
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -4,18 +4,18 @@
  * (from the socket, or a trusted proxy's X-Forwarded-For), which Next does not expose.
  */
 import next from "next";
-import { closeRawClient } from "./db/client";
-import { getRawClient } from "./db/index";
+import { closeRawClient } from "@/db/client";
+import { getRawClient } from "@/db/index";
 import { ConfigError, getEnv, type Env } from "./env";
-import { bootstrap } from "./lib/bootstrap/bootstrap";
-import { createTextDeliverer } from "./lib/delivery/create-deliverer";
-import { remindExpiring } from "./lib/mappings/remind-expiring";
-import { now } from "./lib/clock";
-import { getDb } from "./db/index";
-import { createTrustedProxyList } from "./lib/net/client-ip";
-import { createAppServer } from "./lib/net/create-app-server";
-import { POST as lookupBatch } from "./app/api/v1/lookup/batch/route";
-import { POST as lookupOne } from "./app/api/v1/lookup/route";
+import { bootstrap } from "@/lib/bootstrap/bootstrap";
+import { createTextDeliverer } from "@/lib/delivery/create-deliverer";
+import { remindExpiring } from "@/lib/mappings/remind-expiring";
+import { now } from "@/lib/clock";
+import { getDb } from "@/db/index";
+import { createTrustedProxyList } from "@/http/client-ip";
+import { createAppServer } from "@/http/create-app-server";
+import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
+import { POST as lookupOne } from "@/app/api/v1/lookup/route";
 
 function loadEnv(): Env {
   try {

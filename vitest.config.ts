@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -21,7 +21,9 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "test/**/*.test.ts", "app/**/*.test.ts", "packages/*/src/**/*.test.ts", "*.test.ts"],
+    // Every test file in the repository, so that a new folder cannot be forgotten; e2e/ is Playwright's.
+    include: ["**/*.test.ts"],
+    exclude: [...configDefaults.exclude, "e2e/**", ".next/**", ".data/**", "packages/*/dist/**"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

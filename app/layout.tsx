@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
-import { DevBanner } from "../components/dev-banner";
-import { SiteHeader } from "../components/site-header";
-import { getEnv } from "../env";
+import { DevBanner } from "@/components/dev-banner";
+import { SiteHeader } from "@/components/site-header";
+import { getEnv } from "@/env";
 import "./globals.css";
 
 export const metadata: Metadata = {

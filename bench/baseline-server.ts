@@ -3,7 +3,7 @@
  * POST /api/v1/lookup and /api/v1/lookup/batch from the same `mappings` table with the same SQL conditions as
  * lib/lookup/lookup-csis.ts and the same response bytes as serializeLookup, after the same bearer-key check
  * (SHA-256 of the key looked up in api_keys joined to msps). In "full" mode it also does the app's other per-request
- * work that is not framework: identifiers are normalised by the app's own parser (lib/api/parse-api-csi.ts), and
+ * work that is not framework: identifiers are normalised by the app's own parser (the MSP kit's parseCsiInput), and
  * the MSP's rate-limit tokens are taken by the same INSERT ... ON CONFLICT as lib/rate-limit/postgres-bucket-store.ts.
  * "bare" mode skips those two. Differences that remain are listed in bench/README.md.
  *

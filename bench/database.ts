@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { closeRawClient, openRawClient, wrapClient, type Database, type RawClient } from "../db/client";
-import { migrateDatabase } from "../db/migrate";
-import { apiKeys, msps } from "../db/schema";
-import { generateApiKey } from "../lib/api-keys/api-key-format";
-import { seedDemoMsps } from "../lib/bootstrap/demo-msps";
-import { deriveAppKeys } from "../lib/crypto/app-keys";
-import { ensureSigningKey } from "../lib/keys/ensure-signing-key";
+import { closeRawClient, openRawClient, wrapClient, type Database, type RawClient } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { apiKeys, msps } from "@/db/schema";
+import { generateApiKey } from "@/lib/api-keys/api-key-format";
+import { seedDemoMsps } from "@/lib/bootstrap/demo-msps";
+import { deriveAppKeys } from "@/lib/crypto/app-keys";
+import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 
 /**
  * What a bench database remembers about itself, in a table of its own (the app never reads it): how many mappings

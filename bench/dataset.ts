@@ -1,4 +1,4 @@
-import type { MappingDraft } from "../lib/mappings/draft-schema";
+import type { MappingDraft } from "@/lib/mappings/draft-schema";
 
 /**
  * The benchmark's identifiers, as a pure function of an index: mapping i holds csiAt(i), so nothing needs to keep

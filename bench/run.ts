@@ -7,7 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MAPPING_LIMITS } from "../lib/mappings/limits";
+import { MAPPING_LIMITS } from "@/lib/mappings/limits";
 import { benchDatabaseUrl, parseBenchArgs, USAGE, type BenchOptions } from "./args";
 import {
   closeDatabase,
@@ -149,7 +149,7 @@ async function main(): Promise<number> {
 
     let verification: SampleVerification | null = null;
     if (n > 0 && options.verifySample > 0) {
-      step(`Verify ${Math.min(options.verifySample, n)} random seeded mappings with lib/verifier`);
+      step(`Verify ${Math.min(options.verifySample, n)} random seeded mappings with the MSP kit's verifier`);
       verification = await verifySample(database, { n, size: options.verifySample, seed: options.randomSeed });
       if (verification.failures.length > 0) {
         for (const failure of verification.failures.slice(0, 5)) console.error(`  ${failure.csi}: ${failure.problem}`);

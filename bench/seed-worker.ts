@@ -8,12 +8,12 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { verifyRegistrationResponse } from "@simplewebauthn/server";
-import { openRawClient, wrapClient } from "../db/client";
-import { deriveAppKeys } from "../lib/crypto/app-keys";
+import { openRawClient, wrapClient } from "@/db/client";
+import { deriveAppKeys } from "@/lib/crypto/app-keys";
 import { parseIdentifier, canonicalize, type BindingClaims, computeMappingChallenge } from "@mimi-discovery/msp-kit";
-import { loadActiveSigningKey } from "../lib/keys/signing-keys";
-import { buildDocument } from "../lib/mappings/build-document";
-import { coseToJwk } from "../lib/passkeys/cose-to-jwk";
+import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
+import { buildDocument } from "@/lib/mappings/build-document";
+import { coseToJwk } from "@/lib/passkeys/cose-to-jwk";
 import { SoftwareAuthenticator } from "@mimi-discovery/msp-kit/testing";
 import { copyRows } from "./copy";
 import { csiAt, draftAt } from "./dataset";

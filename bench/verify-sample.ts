@@ -1,5 +1,5 @@
 import { canonicalize, verifyMapping } from "@mimi-discovery/msp-kit";
-import { publishedJwks } from "../lib/keys/signing-keys";
+import { publishedJwks } from "@/lib/keys/signing-keys";
 import type { BenchDatabase } from "./database";
 import { createRandom, csiAt } from "./dataset";
 
@@ -7,7 +7,7 @@ export type SampleVerification = { sampled: number; verified: number; failures: 
 
 /**
  * Checks a random sample of the seeded mappings the way an MSP would: the stored document and proof through
- * lib/verifier's verifyMapping, against the DP's published JWKS, issuer and rpID. Also checks that each stored
+ * the MSP kit's verifyMapping, against the DP's published JWKS, issuer and rpID. Also checks that each stored
  * document is exactly its own RFC 8785 form (the bytes the passkey signed) and that every sampled identifier has
  * exactly one active mapping.
  */

@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "../lib/app/form-state";
-import { Alert } from "./ui/alert";
-import { SubmitButton } from "./ui/submit-button";
-import { TextField } from "./ui/text-field";
+import type { FormState } from "@/web/form-state";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 
 /**
  * Issues an API key (an MSP's or a CSIP's) and shows it exactly once: it is stored only as a hash and cannot be

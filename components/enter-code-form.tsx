@@ -1,11 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "../lib/app/form-state";
-import { Alert } from "./ui/alert";
-import { FormMessage } from "./ui/form-message";
-import { SubmitButton } from "./ui/submit-button";
-import { TextField } from "./ui/text-field";
+import type { FormState } from "@/web/form-state";
+import { Alert } from "@/components/ui/alert";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 
 const CHANNEL_TEXT = { sms: "by text message", voice: "by a voice call", email: "by email" } as const;
 

@@ -1,4 +1,4 @@
-import type { MappingState } from "../lib/mappings/list-mappings";
+import type { MappingState } from "@/lib/mappings/list-mappings";
 
 const STYLES: Record<MappingState, { text: string; className: string }> = {
   active: { text: "Active", className: "bg-green-100 text-green-900" },

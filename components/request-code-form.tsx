@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "../lib/app/form-state";
-import { FormMessage } from "./ui/form-message";
-import { SubmitButton } from "./ui/submit-button";
-import { TextField } from "./ui/text-field";
+import type { FormState } from "@/web/form-state";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 
 /** Step one of every code flow: which phone number or email address should get a code. */
 export function RequestCodeForm({

@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { getDb } from "../db/index";
-import { getCurrentSession } from "../lib/app/current-session";
-import { listMemberships } from "../lib/csip-console/list-memberships";
+import { getDb } from "@/db/index";
+import { getCurrentSession } from "@/web/current-session";
+import { listMemberships } from "@/lib/csip-console/list-memberships";
 import { signOutAction } from "./sign-out-action";
 
 export async function SiteHeader() {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { getEnv } from "../env";
+import { getEnv } from "@/env";
 import { openRawClient, wrapClient, type Database, type RawClient } from "./client";
 
 export type { Database } from "./client";

@@ -134,9 +134,13 @@ test.describe("CSIP console", () => {
       data: Buffer.alloc(2 * 1024 * 1024 + 1, "a"),
     });
     expect(tooBig.status()).toBe(413);
-    expect(((await tooBig.json()) as { error: string }).error).toContain("larger than 2 MB");
+    expect(tooBig.headers()["content-type"]).toBe("application/problem+json");
+    const problem = (await tooBig.json()) as { code: string; detail: string };
+    expect(problem.code).toBe("payload_too_large");
+    expect(problem.detail).toContain("larger than 2 MB");
     const crossSite = await admin.request.post(uploadUrl, { headers: { "content-type": "text/csv", origin: "https://evil.example" }, data: file });
     expect(crossSite.status()).toBe(403);
+    expect(((await crossSite.json()) as { code: string }).code).toBe("forbidden");
 
     // One identifier by hand: outside the CSIP's domains is refused beside the field.
     await admin.getByLabel("Phone number or email address").fill("someone@elsewhere.example");

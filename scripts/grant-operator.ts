@@ -4,11 +4,11 @@
  * With the embedded database, stop the server first (PGlite opens its folder from one process at a time), or
  * set OPERATORS=<identifier> in the server's environment instead.
  */
-import { closeRawClient } from "../db/client";
-import { getDb, getRawClient } from "../db/index";
-import { migrateDatabase } from "../db/migrate";
+import { closeRawClient } from "@/db/client";
+import { getDb, getRawClient } from "@/db/index";
+import { migrateDatabase } from "@/db/migrate";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
-import { grantOperator } from "../lib/operators/operators";
+import { grantOperator } from "@/lib/operators/operators";
 
 const input = process.argv[2];
 if (!input) {

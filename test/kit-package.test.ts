@@ -5,8 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startApiServer } from "./support/api-server";
-import { createAppHarness } from "./support/app-harness";
+import { freePort, startApiServer } from "@/test/support/api-server";
+import { createAppHarness } from "@/test/support/app-harness";
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL("..", import.meta.url));

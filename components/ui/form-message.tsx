@@ -1,4 +1,4 @@
-import type { FormState } from "../../lib/app/form-state";
+import type { FormState } from "@/web/form-state";
 import { Alert } from "./alert";
 
 export function FormMessage({ state }: { state: FormState }) {

@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { identifiers, otpChallenges, sessions, users } from "../../db/schema";
-import { createOtpHarness, testKeys } from "../../test/support/otp-harness";
-import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
-import { hashSessionToken } from "../auth/session-rules";
+import { identifiers, otpChallenges, sessions, users } from "@/db/schema";
+import { createOtpHarness, testKeys } from "@/test/support/otp-harness";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { hashSessionToken } from "@/lib/auth/session-rules";
 import { addIdentifierWithCode } from "./add-identifier-with-code";
 import { reauthenticateWithCode } from "./reauthenticate-with-code";
 import { removeIdentifier } from "./remove-identifier";

@@ -1,9 +1,9 @@
-import type { Database } from "../../db/client";
-import { withTransaction } from "../../db/transaction";
-import type { AppKeys } from "../crypto/app-keys";
-import { recordAudit } from "../audit/record-audit";
-import type { Notice } from "../notifications/notify";
-import { consumeCode, type ConsumeCodeOutcome } from "../otp/consume-code";
+import type { Database } from "@/db/client";
+import { withTransaction } from "@/db/transaction";
+import type { AppKeys } from "@/lib/crypto/app-keys";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { Notice } from "@/lib/notifications/notify";
+import { consumeCode, type ConsumeCodeOutcome } from "@/lib/otp/consume-code";
 import { claimIdentifier } from "./claim-identifier";
 
 export type AddIdentifierOutcome = { ok: true; uri: string; notice: Notice | null } | Exclude<ConsumeCodeOutcome, { ok: true }>;

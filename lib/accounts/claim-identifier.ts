@@ -1,9 +1,9 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { identifiers, mappings, type OtpChallenge } from "../../db/schema";
-import { loadActiveSigningKey } from "../keys/signing-keys";
-import { recordNotice, type Notice } from "../notifications/notify";
-import { removeMappings } from "../removals/remove-mappings";
+import type { Database } from "@/db/client";
+import { identifiers, mappings, type OtpChallenge } from "@/db/schema";
+import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
+import { recordNotice, type Notice } from "@/lib/notifications/notify";
+import { removeMappings } from "@/lib/removals/remove-mappings";
 
 /**
  * Records that `userId` proved ownership of the challenge's identifier just now. A fresh proof wins: if another

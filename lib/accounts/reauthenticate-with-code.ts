@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { identifiers, sessions } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { hashSessionToken } from "../auth/session-rules";
-import type { AppKeys } from "../crypto/app-keys";
-import { consumeCode, type ConsumeCodeOutcome } from "../otp/consume-code";
+import type { Database } from "@/db/client";
+import { identifiers, sessions } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { hashSessionToken } from "@/lib/auth/session-rules";
+import type { AppKeys } from "@/lib/crypto/app-keys";
+import { consumeCode, type ConsumeCodeOutcome } from "@/lib/otp/consume-code";
 
 export type ReauthenticateOutcome = { ok: true } | Exclude<ConsumeCodeOutcome, { ok: true }>;
 

@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { identifiers } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { recordAudit } from "../audit/record-audit";
+import type { Database } from "@/db/client";
+import { identifiers } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 export type RemoveIdentifierOutcome = { ok: true } | { ok: false; reason: "not_found" | "last_identifier" };
 

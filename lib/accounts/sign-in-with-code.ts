@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { identifiers, users } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { createSession, type NewSession } from "../auth/create-session";
-import type { AppKeys } from "../crypto/app-keys";
-import { consumeCode, type ConsumeCodeOutcome } from "../otp/consume-code";
+import type { Database } from "@/db/client";
+import { identifiers, users } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { createSession, type NewSession } from "@/lib/auth/create-session";
+import type { AppKeys } from "@/lib/crypto/app-keys";
+import { consumeCode, type ConsumeCodeOutcome } from "@/lib/otp/consume-code";
 
 export type SignInOutcome =
   | { ok: true; userId: string; session: NewSession; newAccount: boolean }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { sha256Hex } from "../crypto/secrets";
+import { sha256Hex } from "@/lib/crypto/secrets";
 
 /**
  * `mimi_<owner>_<8 visible chars>.<43 secret chars>`: the prefix names the key on screens and in logs of the

@@ -1,8 +1,8 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { apiKeys, csips, msps } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { recordAudit } from "../audit/record-audit";
+import type { Database } from "@/db/client";
+import { apiKeys, csips, msps } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { generateApiKey, hashApiKey, looksLikeApiKey } from "./api-key-format";
 
 /** Issues a key for an MSP. The full key is returned once and never stored. */

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { sessions } from "../../db/schema";
-import { randomToken } from "../crypto/secrets";
+import type { Database } from "@/db/client";
+import { sessions } from "@/db/schema";
+import { randomToken } from "@/lib/crypto/secrets";
 import { hashSessionToken, SESSION_MAX_AGE_SECONDS } from "./session-rules";
 
 export type NewSession = { token: string; expires: Date };

@@ -1,4 +1,4 @@
-import { sha256Hex } from "../crypto/secrets";
+import { sha256Hex } from "@/lib/crypto/secrets";
 
 /** Sessions last 30 days and are extended at most once a day (Auth.js's updateAge). */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;

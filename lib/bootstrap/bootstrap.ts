@@ -1,10 +1,10 @@
-import type { Env } from "../../env";
-import { migrateDatabase } from "../../db/migrate";
-import { getDb, getRawClient } from "../../db/index";
-import { deriveAppKeys } from "../crypto/app-keys";
-import { ensureSigningKey } from "../keys/ensure-signing-key";
+import type { Env } from "@/env";
+import { migrateDatabase } from "@/db/migrate";
+import { getDb, getRawClient } from "@/db/index";
+import { deriveAppKeys } from "@/lib/crypto/app-keys";
+import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
-import { grantOperator } from "../operators/operators";
+import { grantOperator } from "@/lib/operators/operators";
 import { seedDemoMsps } from "./demo-msps";
 
 /** Everything that must be true before the first request: schema migrated, a signing key, demo data if wanted. */

@@ -1,5 +1,5 @@
-import type { Database } from "../../db/client";
-import { msps } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { msps } from "@/db/schema";
 
 /** Fictional providers on reserved example domains, so a newcomer's portal has something to choose from. */
 export const DEMO_MSPS = [

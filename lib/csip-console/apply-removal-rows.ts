@@ -1,9 +1,9 @@
-import type { Database } from "../../db/client";
-import { withTransaction } from "../../db/transaction";
-import { recordAudit } from "../audit/record-audit";
-import type { CsvRow } from "../csip/parse-removal-csv";
-import type { Notice } from "../notifications/notify";
-import { applyCsipRemovals, type ItemResult } from "../removals/apply-csip-removals";
+import type { Database } from "@/db/client";
+import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { CsvRow } from "@/lib/csip/parse-removal-csv";
+import type { Notice } from "@/lib/notifications/notify";
+import { applyCsipRemovals, type ItemResult } from "@/lib/removals/apply-csip-removals";
 
 export type RowOutcome = "removed" | "nothing_to_remove" | "ported" | "refused" | "invalid";
 
@@ -40,7 +40,7 @@ export async function applyRemovalRows(options: {
     }));
     ({ results: itemResults, notices } = await withTransaction(db, async (tx) => {
       const applied = await applyCsipRemovals({ tx, csipId, items, issuer: options.issuer, sealingKey: options.sealingKey, now });
-      const count = applied.results.filter((result) => result.status === 200).length;
+      const count = applied.results.filter((result) => result.applied).length;
       await recordAudit(tx, {
         at: now,
         actorUserId: userId,
@@ -77,8 +77,8 @@ export async function applyRemovalRows(options: {
 }
 
 function describe(line: number, input: string, result: ItemResult): RowResult {
-  if (result.status !== 200) {
-    const outcome = result.status === 403 ? "refused" : "invalid";
+  if (!result.applied) {
+    const outcome = result.refusal === "outside_authority" ? "refused" : "invalid";
     return { line, input, outcome, applied: false, removed: 0, message: result.error.detail };
   }
   const mappings = plural(result.removed, "mapping");

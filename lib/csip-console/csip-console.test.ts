@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiKeys, auditLog, csipClaims, csipMembers, csips, mappings, portRecords, users } from "../../db/schema";
-import { createAppHarness } from "../../test/support/app-harness";
-import { testKeys } from "../../test/support/otp-harness";
-import { authenticateApiKey } from "../api-keys/manage-api-keys";
-import { parseRemovalCsv } from "../csip/parse-removal-csv";
+import { apiKeys, auditLog, csipClaims, csipMembers, csips, mappings, portRecords, users } from "@/db/schema";
+import { createAppHarness } from "@/test/support/app-harness";
+import { testKeys } from "@/test/support/otp-harness";
+import { authenticateApiKey } from "@/lib/api-keys/manage-api-keys";
+import { parseRemovalCsv } from "@/lib/csip/parse-removal-csv";
 import { applyRemovalRows } from "./apply-removal-rows";
 import { listClaims } from "./list-claims";
 import { findMembership, listMemberships } from "./list-memberships";

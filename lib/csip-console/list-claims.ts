@@ -1,6 +1,6 @@
 import { asc, desc, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { csipClaims } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { csipClaims } from "@/db/schema";
 
 /** A CSIP's own claims, every status, numbers before domains, newest first within each. */
 export async function listClaims(db: Database, csipId: string) {

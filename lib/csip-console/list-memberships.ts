@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { csipMembers, csips } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { csipMembers, csips } from "@/db/schema";
 
 export type Membership = { csipId: string; name: string };
 

@@ -1,6 +1,6 @@
 import { and, asc, isNull, ne } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { csips } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { csips } from "@/db/schema";
 
 /**
  * Every other live CSIP, to name the receiver of a ported-out number. Which telcos and email providers take part

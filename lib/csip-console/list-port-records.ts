@@ -1,7 +1,7 @@
 import { desc, eq, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { Database } from "../../db/client";
-import { csips, portRecords } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { csips, portRecords } from "@/db/schema";
 
 /**
  * The latest ports this CSIP took part in, as donor or as receiver, with the other CSIP's name. The numbers are the

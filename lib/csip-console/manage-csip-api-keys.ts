@@ -1,9 +1,9 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { apiKeys, csips } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { generateApiKey } from "../api-keys/api-key-format";
-import { recordAudit } from "../audit/record-audit";
+import type { Database } from "@/db/client";
+import { apiKeys, csips } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { generateApiKey } from "@/lib/api-keys/api-key-format";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 /**
  * CSIP keys for POST /api/v1/csip/removals, managed by the CSIP's own admins: the same format and storage as MSP

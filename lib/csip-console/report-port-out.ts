@@ -1,6 +1,6 @@
-import type { Database } from "../../db/client";
+import type { Database } from "@/db/client";
 import { applyRemovalRows, type RowResult } from "./apply-removal-rows";
-import type { Notice } from "../notifications/notify";
+import type { Notice } from "@/lib/notifications/notify";
 
 /**
  * A CSIP reports that a number it has authority over was ported out, optionally naming the receiving CSIP.

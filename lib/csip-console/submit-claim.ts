@@ -1,9 +1,9 @@
 import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { csipClaims, csips } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { recordAudit } from "../audit/record-audit";
-import { checkNewClaim, normaliseClaimValue, type ClaimKind } from "../csip/claims";
+import type { Database } from "@/db/client";
+import { csipClaims, csips } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { checkNewClaim, normaliseClaimValue, type ClaimKind } from "@/lib/csip/claims";
 
 /** Claims awaiting the operator, per CSIP: enough for a real filing, too few to flood the operator's queue. */
 export const MAX_PENDING_CLAIMS = 20;

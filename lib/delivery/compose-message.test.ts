@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { otpChannels, otpPurposes } from "../../db/schema";
+import { otpChannels, otpPurposes } from "@/db/schema";
 import { composeCodeMessage } from "./compose-message";
 
 const ORIGIN = "https://discovery.example.org";

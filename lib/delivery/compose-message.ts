@@ -1,4 +1,4 @@
-import type { OtpChannel, OtpPurpose } from "../../db/schema";
+import type { OtpChannel, OtpPurpose } from "@/db/schema";
 
 const PURPOSE_TEXT: Record<OtpPurpose, string> = {
   sign_in: "sign in to",

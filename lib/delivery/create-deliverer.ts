@@ -1,7 +1,7 @@
-import type { Database } from "../../db/client";
-import type { OtpChannel } from "../../db/schema";
+import type { Database } from "@/db/client";
+import type { OtpChannel } from "@/db/schema";
 import type { Csi } from "@mimi-discovery/msp-kit";
-import type { DeliverCode } from "../otp/request-code";
+import type { DeliverCode } from "@/lib/otp/request-code";
 import { composeCodeMessage } from "./compose-message";
 import { writeToDevOutbox } from "./dev-outbox";
 import { sendEmail, type SmtpConfig } from "./send-email";

@@ -1,6 +1,6 @@
 import { desc, lt } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { devOutbox, type OtpChannel } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { devOutbox, type OtpChannel } from "@/db/schema";
 
 const KEEP_MS = 24 * 60 * 60_000;
 

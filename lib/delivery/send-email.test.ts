@@ -3,7 +3,7 @@ import { connect } from "node:net";
 import fc from "fast-check";
 import nodemailer from "nodemailer";
 import { afterEach, describe, expect, it } from "vitest";
-import { startSmtpSink } from "../../test/support/smtp-sink";
+import { startSmtpSink } from "@/test/support/smtp-sink";
 import { normalizeEmail } from "@mimi-discovery/msp-kit";
 import { composeCodeMessage } from "./compose-message";
 import { sendEmail } from "./send-email";

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
-import { startFakeGateway, type GatewayRequest } from "../../test/support/fake-gateway";
+import { startFakeGateway, type GatewayRequest } from "@/test/support/fake-gateway";
 import { GatewayError, sendPhoneCode, type PhoneMessage } from "./send-phone-code";
 
 type Gateway = Awaited<ReturnType<typeof startFakeGateway>>;

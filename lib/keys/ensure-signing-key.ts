@@ -1,7 +1,7 @@
 import { isNull, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { signingKeys } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
+import type { Database } from "@/db/client";
+import { signingKeys } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
 import { insertNewKey } from "./signing-keys";
 
 /**

@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
 import { and, desc, eq, exists, gt, isNull, or, sql } from "drizzle-orm";
 import { calculateJwkThumbprint, importJWK, SignJWT, type JWK } from "jose";
-import type { Database } from "../../db/client";
-import { mappings, signingKeys } from "../../db/schema";
-import { seal, unseal } from "../crypto/seal";
+import type { Database } from "@/db/client";
+import { mappings, signingKeys } from "@/db/schema";
+import { seal, unseal } from "@/lib/crypto/seal";
 import { BINDING_JWS_TYPE, type BindingClaims } from "@mimi-discovery/msp-kit";
 
 export type ActiveSigningKey = {

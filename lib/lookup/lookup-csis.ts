@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { mappings } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { mappings } from "@/db/schema";
 import type { LookupResultStatus } from "@mimi-discovery/msp-kit";
 
 /** One active mapping as stored: the document is the exact signed text, served without re-serialising. */

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { auditLog, mappings, type MappingStatus } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { auditLog, mappings, type MappingStatus } from "@/db/schema";
 import type { MappingDocument } from "@mimi-discovery/msp-kit";
 
 export type MappingState = MappingStatus | "expired";

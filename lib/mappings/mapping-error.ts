@@ -1,3 +1,5 @@
+import { DomainError, type DomainErrorKind } from "@/lib/errors/domain-error";
+
 export type MappingErrorCode =
   | "identifier_not_verified"
   | "unknown_msp"
@@ -15,12 +17,20 @@ const MESSAGES: Record<MappingErrorCode, string> = {
   not_found: "That mapping does not exist on your account.",
 };
 
-export class MappingError extends Error {
+const KINDS: Record<MappingErrorCode, DomainErrorKind> = {
+  identifier_not_verified: "forbidden",
+  unknown_msp: "invalid",
+  no_passkey: "invalid",
+  conflict: "conflict",
+  proof_invalid: "invalid",
+  not_found: "not_found",
+};
+
+export class MappingError extends DomainError<MappingErrorCode> {
   constructor(
-    readonly code: MappingErrorCode,
+    code: MappingErrorCode,
     readonly details?: unknown,
   ) {
-    super(MESSAGES[code]);
-    this.name = "MappingError";
+    super(code, KINDS[code], MESSAGES[code]);
   }
 }

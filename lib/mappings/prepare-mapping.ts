@@ -1,10 +1,10 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { identifiers, mappings, msps, passkeys } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { identifiers, mappings, msps, passkeys } from "@/db/schema";
 import { canonicalize, computeMappingChallenge, type MappingDocument } from "@mimi-discovery/msp-kit";
-import { storeChallenge, WEBAUTHN_CHALLENGE_TTL_MS } from "../passkeys/challenges";
-import type { RelyingParty } from "../passkeys/relying-party";
+import { storeChallenge, WEBAUTHN_CHALLENGE_TTL_MS } from "@/lib/passkeys/challenges";
+import type { RelyingParty } from "@/lib/passkeys/relying-party";
 import { buildDocument } from "./build-document";
 import type { MappingDraft } from "./draft-schema";
 import { MappingError } from "./mapping-error";

@@ -1,13 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { isUniqueViolation } from "../../db/errors";
-import { identifiers, mappings, type MappingRow } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { recordAudit } from "../audit/record-audit";
-import { loadActiveSigningKey, publishedJwks } from "../keys/signing-keys";
-import { answerChallenge, type AssertionResponse } from "../passkeys/answer-challenge";
-import { PasskeyError } from "../passkeys/passkey-error";
-import type { RelyingParty } from "../passkeys/relying-party";
+import type { Database } from "@/db/client";
+import { isUniqueViolation } from "@/db/errors";
+import { identifiers, mappings, type MappingRow } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { loadActiveSigningKey, publishedJwks } from "@/lib/keys/signing-keys";
+import { answerChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
+import { PasskeyError } from "@/lib/passkeys/passkey-error";
+import type { RelyingParty } from "@/lib/passkeys/relying-party";
 import { verifyMapping, type BindingClaims, type MappingDocument, type MappingProof } from "@mimi-discovery/msp-kit";
 import { MappingError } from "./mapping-error";
 

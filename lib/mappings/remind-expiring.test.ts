@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mappings, notifications } from "../../db/schema";
-import type { TextMessage } from "../delivery/create-deliverer";
-import { createAppHarness } from "../../test/support/app-harness";
+import { mappings, notifications } from "@/db/schema";
+import type { TextMessage } from "@/lib/delivery/create-deliverer";
+import { createAppHarness } from "@/test/support/app-harness";
 import { remindExpiring } from "./remind-expiring";
 
 let app: Awaited<ReturnType<typeof createAppHarness>>;

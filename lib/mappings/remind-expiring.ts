@@ -1,9 +1,9 @@
 import { and, eq, gt, isNull, lte } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { mappings } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import type { TextMessage } from "../delivery/create-deliverer";
-import { recordNotice, sendNotice, type Notice } from "../notifications/notify";
+import type { Database } from "@/db/client";
+import { mappings } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import type { TextMessage } from "@/lib/delivery/create-deliverer";
+import { recordNotice, sendNotice, type Notice } from "@/lib/notifications/notify";
 
 export const REMIND_BEFORE_DAYS = 30;
 

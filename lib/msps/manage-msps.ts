@@ -1,10 +1,10 @@
 import { and, asc, count, eq, isNull } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { isUniqueViolation } from "../../db/errors";
-import { apiKeys, msps } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { recordAudit } from "../audit/record-audit";
-import type { MspInput, MspLimitsInput } from "../validations/msp";
+import type { Database } from "@/db/client";
+import { isUniqueViolation } from "@/db/errors";
+import { apiKeys, msps } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { MspInput, MspLimitsInput } from "@/lib/validations/msp";
 
 export async function listMsps(db: Database) {
   return db

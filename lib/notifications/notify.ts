@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { identifiers, notifications } from "../../db/schema";
-import type { TextMessage } from "../delivery/create-deliverer";
+import type { Database } from "@/db/client";
+import { identifiers, notifications } from "@/db/schema";
+import type { TextMessage } from "@/lib/delivery/create-deliverer";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
 
 export type Notice = { userId: string; kind: string; subject: string; text: string };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { csipClaims } from "../../db/schema";
-import { createAppHarness } from "../../test/support/app-harness";
+import { csipClaims } from "@/db/schema";
+import { createAppHarness } from "@/test/support/app-harness";
 import { addCsipMember, createCsip, decideClaim, listCsipMembers } from "./manage-csips";
 
 let app: Awaited<ReturnType<typeof createAppHarness>>;

@@ -1,9 +1,9 @@
 import { and, asc, count, eq, isNull } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { isUniqueViolation } from "../../db/errors";
-import { csipClaims, csipMembers, csips, identifiers } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { recordAudit } from "../audit/record-audit";
+import type { Database } from "@/db/client";
+import { isUniqueViolation } from "@/db/errors";
+import { csipClaims, csipMembers, csips, identifiers } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { IdentifierError, parseIdentifier } from "@mimi-discovery/msp-kit";
 
 type OperatorAction = { db: Database; operatorUserId: string; now: Date };

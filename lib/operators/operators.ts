@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { identifiers, operators } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { recordAudit } from "../audit/record-audit";
+import type { Database } from "@/db/client";
+import { identifiers, operators } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 /** Grants the operator role to an identifier (normalised URI). Idempotent. */
 export async function grantOperator(db: Database, identifier: string, now: Date): Promise<boolean> {

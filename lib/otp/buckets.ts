@@ -1,4 +1,4 @@
-import { keyedHash } from "../crypto/secrets";
+import { keyedHash } from "@/lib/crypto/secrets";
 
 /** Rate-limit bucket names: keyed hashes, so neither identifiers nor IP addresses sit in the table in clear. */
 export const otpBuckets = {

@@ -1,4 +1,4 @@
-import type { OtpChannel } from "../../db/schema";
+import type { OtpChannel } from "@/db/schema";
 import type { Csi } from "@mimi-discovery/msp-kit";
 import { OtpError } from "./otp-error";
 

@@ -1,8 +1,8 @@
 import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { otpChallenges, type OtpChallenge, type OtpPurpose } from "../../db/schema";
-import type { AppKeys } from "../crypto/app-keys";
-import { countEvents, recordEvent } from "../rate-limit/sliding-window";
+import type { Database } from "@/db/client";
+import { otpChallenges, type OtpChallenge, type OtpPurpose } from "@/db/schema";
+import type { AppKeys } from "@/lib/crypto/app-keys";
+import { countEvents, recordEvent } from "@/lib/rate-limit/sliding-window";
 import { otpBuckets } from "./buckets";
 import { OTP_RULES } from "./rules";
 import { hashCode } from "./request-code";

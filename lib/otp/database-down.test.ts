@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { closeRawClient, openRawClient, wrapClient } from "../../db/client";
-import { isDatabaseUnavailable } from "../../db/errors";
-import { createOtpHarness } from "../../test/support/otp-harness";
+import { closeRawClient, openRawClient, wrapClient } from "@/db/client";
+import { isDatabaseUnavailable } from "@/db/errors";
+import { createOtpHarness } from "@/test/support/otp-harness";
 
 describe("with the database down", () => {
   it("a code request fails closed: a database-unavailable error and nothing sent", async () => {

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { otpChallenges, type OtpChannel, type OtpPurpose } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { otpChallenges, type OtpChannel, type OtpPurpose } from "@/db/schema";
 import { parseIdentifier, maskIdentifier } from "@mimi-discovery/msp-kit";
 import { OTP_RULES } from "./rules";
 

@@ -1,3 +1,5 @@
+import { DomainError, type DomainErrorKind } from "@/lib/errors/domain-error";
+
 export type OtpErrorCode =
   | "rate_limited"
   | "blocked"
@@ -5,15 +7,22 @@ export type OtpErrorCode =
   | "unsupported_line_type"
   | "delivery_failed";
 
+const KINDS: Record<OtpErrorCode, DomainErrorKind> = {
+  rate_limited: "rate_limited",
+  blocked: "rate_limited",
+  region_not_served: "invalid",
+  unsupported_line_type: "invalid",
+  delivery_failed: "unavailable",
+};
+
 /** A code request that was refused before, or failed during, delivery. Nothing was sent. */
-export class OtpError extends Error {
+export class OtpError extends DomainError<OtpErrorCode> {
   constructor(
-    readonly code: OtpErrorCode,
+    code: OtpErrorCode,
     message: string,
     readonly retryAfterSeconds?: number,
     options?: ErrorOptions,
   ) {
-    super(message, options);
-    this.name = "OtpError";
+    super(code, KINDS[code], message, options);
   }
 }

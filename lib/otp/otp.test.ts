@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { otpChallenges, rateEvents } from "../../db/schema";
-import { createOtpHarness, testKeys } from "../../test/support/otp-harness";
-import { createTestDatabase, type TestDatabase } from "../../test/support/test-database";
+import { otpChallenges, rateEvents } from "@/db/schema";
+import { createOtpHarness, testKeys } from "@/test/support/otp-harness";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { consumeCode } from "./consume-code";
 import { OtpError } from "./otp-error";
 

@@ -1,11 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { otpChallenges, type OtpChannel, type OtpPurpose } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import type { AppKeys } from "../crypto/app-keys";
-import { keyedHash, randomCode } from "../crypto/secrets";
+import type { Database } from "@/db/client";
+import { otpChallenges, type OtpChannel, type OtpPurpose } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import type { AppKeys } from "@/lib/crypto/app-keys";
+import { keyedHash, randomCode } from "@/lib/crypto/secrets";
 import type { Csi } from "@mimi-discovery/msp-kit";
-import { checkWindow, countEvents, lockBuckets, recordEvent } from "../rate-limit/sliding-window";
+import { checkWindow, countEvents, lockBuckets, recordEvent } from "@/lib/rate-limit/sliding-window";
 import { otpBuckets } from "./buckets";
 import { chooseChannel } from "./choose-channel";
 import { OtpError } from "./otp-error";

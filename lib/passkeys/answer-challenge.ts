@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import type { Database } from "../../db/client";
-import type { Passkey, WebauthnChallenge, WebauthnPurpose } from "../../db/schema";
-import type { authenticationResponseSchema } from "../validations/webauthn";
+import type { Database } from "@/db/client";
+import type { Passkey, WebauthnChallenge, WebauthnPurpose } from "@/db/schema";
+import type { authenticationResponseSchema } from "@/lib/validations/webauthn";
 import { takeChallenge } from "./challenges";
 import { PasskeyError } from "./passkey-error";
 import type { RelyingParty } from "./relying-party";

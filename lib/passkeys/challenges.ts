@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull, lt } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { webauthnChallenges, type WebauthnChallenge, type WebauthnPurpose } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { webauthnChallenges, type WebauthnChallenge, type WebauthnPurpose } from "@/db/schema";
 
 /** WebAuthn Level 3 13.4.3: at least 16 random bytes; ours are 32. Expire within 5 minutes (security rules). */
 export const WEBAUTHN_CHALLENGE_TTL_MS = 5 * 60_000;

@@ -1,8 +1,8 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { passkeys } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { recordAudit } from "../audit/record-audit";
+import type { Database } from "@/db/client";
+import { passkeys } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 export async function listPasskeys(db: Database, userId: string) {
   return db

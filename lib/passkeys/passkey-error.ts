@@ -1,3 +1,5 @@
+import { DomainError, type DomainErrorKind } from "@/lib/errors/domain-error";
+
 export type PasskeyErrorCode =
   | "challenge_invalid"
   | "not_verified"
@@ -24,10 +26,16 @@ const MESSAGES: Record<PasskeyErrorCode, string> = {
   malformed_response: "The passkey response was malformed.",
 };
 
+const KINDS: Partial<Record<PasskeyErrorCode, DomainErrorKind>> = {
+  unknown_credential: "not_found",
+  other_account: "forbidden",
+  already_registered: "conflict",
+  malformed_response: "malformed",
+};
+
 /** A passkey ceremony that was refused. The message is written for the person. */
-export class PasskeyError extends Error {
-  constructor(readonly code: PasskeyErrorCode, options?: ErrorOptions) {
-    super(MESSAGES[code], options);
-    this.name = "PasskeyError";
+export class PasskeyError extends DomainError<PasskeyErrorCode> {
+  constructor(code: PasskeyErrorCode, options?: ErrorOptions) {
+    super(code, KINDS[code] ?? "invalid", MESSAGES[code], options);
   }
 }

@@ -1,7 +1,7 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import type { Database } from "../../db/client";
-import { withTransaction } from "../../db/transaction";
-import { createSession, type NewSession } from "../auth/create-session";
+import type { Database } from "@/db/client";
+import { withTransaction } from "@/db/transaction";
+import { createSession, type NewSession } from "@/lib/auth/create-session";
 import { answerChallenge, type AssertionResponse } from "./answer-challenge";
 import { storeChallenge } from "./challenges";
 import type { RelyingParty } from "./relying-party";

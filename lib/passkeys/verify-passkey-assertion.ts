@@ -1,9 +1,9 @@
 import { verifyAuthenticationResponse } from "@simplewebauthn/server";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
-import type { Database } from "../../db/client";
-import { passkeys, type Passkey } from "../../db/schema";
-import type { authenticationResponseSchema } from "../validations/webauthn";
+import type { Database } from "@/db/client";
+import { passkeys, type Passkey } from "@/db/schema";
+import type { authenticationResponseSchema } from "@/lib/validations/webauthn";
 import { PasskeyError } from "./passkey-error";
 import type { RelyingParty } from "./relying-party";
 

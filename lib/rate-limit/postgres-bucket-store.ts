@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { rateBuckets } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { rateBuckets } from "@/db/schema";
 import {
   assertTakeArguments,
   describeTake,

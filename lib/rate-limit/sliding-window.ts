@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { rateEvents } from "../../db/schema";
+import type { Database } from "@/db/client";
+import { rateEvents } from "@/db/schema";
 
 export type Window = { limit: number; windowMs: number };
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeRawClient, openRawClient, wrapClient } from "../../db/client";
-import { createTestDatabase } from "../../test/support/test-database";
-import { testEnv } from "../../test/support/test-env";
+import { closeRawClient, openRawClient, wrapClient } from "@/db/client";
+import { createTestDatabase } from "@/test/support/test-database";
+import { testEnv } from "@/test/support/test-env";
 import { createPostgresBucketStore } from "./postgres-bucket-store";
 import { createRedisBucketStore } from "./redis-bucket-store";
 import { describeTake, RateLimitStoreUnavailable, type BucketPolicy, type TokenBucketStore } from "./token-bucket";

@@ -1,3 +1,5 @@
+import { DomainError } from "@/lib/errors/domain-error";
+
 /**
  * Token buckets for per-MSP lookup limits (security-rules "Lookups"; protocol section 4): a bucket holds at most
  * `burst` tokens and refills continuously at `refillPerSecond`; a lookup of n identifiers takes n tokens, and a
@@ -21,10 +23,9 @@ export interface TokenBucketStore {
   take(key: string, cost: number, policy: BucketPolicy, now: Date): Promise<TakeResult>;
 }
 
-export class RateLimitStoreUnavailable extends Error {
-  override name = "RateLimitStoreUnavailable";
+export class RateLimitStoreUnavailable extends DomainError<"store_unavailable"> {
   constructor(message = "The rate limit store is unavailable", options?: { cause?: unknown }) {
-    super(message, options);
+    super("store_unavailable", "unavailable", message, options);
   }
 }
 

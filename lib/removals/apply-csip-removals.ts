@@ -1,24 +1,27 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { csipClaims, csips, identifiers, mappings, msps, portRecords } from "../../db/schema";
-import { recordAudit } from "../audit/record-audit";
-import { mayAct, type PortRecord } from "../csip/authority";
-import type { Claim } from "../csip/claims";
+import type { Database } from "@/db/client";
+import { csipClaims, csips, identifiers, mappings, msps, portRecords } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { mayAct, type PortRecord } from "@/lib/csip/authority";
+import type { Claim } from "@/lib/csip/claims";
 import { parseCsiInput, type MappingDocument } from "@mimi-discovery/msp-kit";
-import { loadActiveSigningKey } from "../keys/signing-keys";
-import { recordNotice, type Notice } from "../notifications/notify";
+import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
+import { recordNotice, type Notice } from "@/lib/notifications/notify";
 import { removeMappings } from "./remove-mappings";
 
 export type CsipRemovalReason = "released" | "reassigned" | "ported_out" | "other";
 export type RemovalItem = { csi: unknown; reason: CsipRemovalReason; receiving_csip?: string | undefined };
 
+/** Why an item changed nothing: it is outside the CSIP's authority, or it is not a valid item. */
+export type ItemRefusal = "outside_authority" | "invalid";
+
 export type ItemResult =
-  | { index: number; csi: string; status: 200; outcome: "removed" | "nothing_to_remove" | "ported"; removed: number }
-  | { index: number; input: unknown; status: 403 | 422; error: { code: string; detail: string } };
+  | { index: number; csi: string; applied: true; outcome: "removed" | "nothing_to_remove" | "ported"; removed: number }
+  | { index: number; input: unknown; applied: false; refusal: ItemRefusal; error: { code: string; detail: string } };
 
 /**
- * Applies a CSIP's removals (protocol section 5), each item on its own: an item outside the CSIP's authority is
- * 403 and changes nothing; an invalid one is 422; the others are applied, in the caller's one transaction, and
+ * Applies a CSIP's removals (protocol section 5), each item on its own: an item outside the CSIP's authority, or an
+ * invalid one, is refused and changes nothing; the others are applied, in the caller's one transaction, and
  * every result is reported. Lifecycle, after the interim slides:
  * - released / reassigned: every mapping of the identifier is removed, and whoever held it loses it: a new proof
  *   of ownership is needed before it can be mapped again;
@@ -58,25 +61,25 @@ export async function applyCsipRemovals(options: {
 
   for (const [index, { item, parsed: entry }] of parsed.entries()) {
     if (!entry.ok) {
-      results.push({ index, input: item.csi, status: 422, error: { code: entry.error.code, detail: entry.error.detail } });
+      results.push({ index, input: item.csi, applied: false, refusal: "invalid", error: { code: entry.error.code, detail: entry.error.detail } });
       continue;
     }
     const csi = entry.csi.uri;
     if (seen.has(csi)) {
-      results.push({ index, input: item.csi, status: 422, error: { code: "duplicate_item", detail: "This identifier is listed twice in the request." } });
+      results.push({ index, input: item.csi, applied: false, refusal: "invalid", error: { code: "duplicate_item", detail: "This identifier is listed twice in the request." } });
       continue;
     }
     seen.add(csi);
     if (!mayAct(csipId, csi, claims, ports)) {
-      results.push({ index, input: item.csi, status: 403, error: { code: "outside_authority", detail: "This identifier is outside your approved number ranges and domains (or was ported away)." } });
+      results.push({ index, input: item.csi, applied: false, refusal: "outside_authority", error: { code: "outside_authority", detail: "This identifier is outside your approved number ranges and domains (or was ported away)." } });
       continue;
     }
     if (item.reason !== "ported_out" && item.receiving_csip !== undefined) {
-      results.push({ index, input: item.csi, status: 422, error: { code: "invalid_value", detail: "receiving_csip goes only with reason ported_out." } });
+      results.push({ index, input: item.csi, applied: false, refusal: "invalid", error: { code: "invalid_value", detail: "receiving_csip goes only with reason ported_out." } });
       continue;
     }
     if (item.reason === "ported_out" && entry.csi.kind !== "tel") {
-      results.push({ index, input: item.csi, status: 422, error: { code: "invalid_value", detail: "Only phone numbers are ported." } });
+      results.push({ index, input: item.csi, applied: false, refusal: "invalid", error: { code: "invalid_value", detail: "Only phone numbers are ported." } });
       continue;
     }
     if (item.receiving_csip !== undefined) {
@@ -84,7 +87,7 @@ export async function applyCsipRemovals(options: {
         ? await tx.select({ id: csips.id }).from(csips).where(and(eq(csips.id, item.receiving_csip), isNull(csips.deletedAt)))
         : [];
       if (!receiving || receiving.id === csipId) {
-        results.push({ index, input: item.csi, status: 422, error: { code: "invalid_value", detail: "receiving_csip is not another registered CSIP." } });
+        results.push({ index, input: item.csi, applied: false, refusal: "invalid", error: { code: "invalid_value", detail: "receiving_csip is not another registered CSIP." } });
         continue;
       }
     }
@@ -106,7 +109,7 @@ export async function applyCsipRemovals(options: {
           text: `Your number moved to another operator, so a mapping that listed your previous operator's messaging service was withdrawn. Sign a new mapping without it at ${options.issuer}/mappings.`,
         });
       }
-      results.push({ index, csi, status: 200, outcome: "ported", removed: removed.length });
+      results.push({ index, csi, applied: true, outcome: "ported", removed: removed.length });
     } else {
       const removed = await removeMappings({ tx, mappingIds: active.map((row) => row.id), actor, reason: item.reason, issuer: options.issuer, key, now });
       if (item.reason === "released" || item.reason === "reassigned") {
@@ -122,7 +125,7 @@ export async function applyCsipRemovals(options: {
           });
         }
       }
-      results.push({ index, csi, status: 200, outcome: removed.length > 0 ? "removed" : "nothing_to_remove", removed: removed.length });
+      results.push({ index, csi, applied: true, outcome: removed.length > 0 ? "removed" : "nothing_to_remove", removed: removed.length });
     }
   }
   for (const notice of notices) await recordNotice(tx, notice, now);

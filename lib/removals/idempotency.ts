@@ -1,17 +1,20 @@
 import { and, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { idempotencyRecords } from "../../db/schema";
-import { ApiError } from "../api/api-error";
-import { sha256Hex } from "../crypto/secrets";
+import type { Database } from "@/db/client";
+import { idempotencyRecords } from "@/db/schema";
+import { DomainError } from "@/lib/errors/domain-error";
+import { sha256Hex } from "@/lib/crypto/secrets";
 import { canonicalize } from "@mimi-discovery/msp-kit";
 
 export type StoredAnswer = { status: number; body: string };
+
+/** A client's Idempotency-Key that cannot be honoured. */
+export class IdempotencyError extends DomainError<"invalid_key" | "key_reused"> {}
 
 /** A key a client may choose: visible ASCII, as Stripe's API and the Idempotency-Key draft allow. */
 export function readIdempotencyKey(header: string | null): string | undefined {
   if (header === null) return undefined;
   if (!/^[\x21-\x7E]{1,255}$/u.test(header)) {
-    throw new ApiError("malformed_request", "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+    throw new IdempotencyError("invalid_key", "malformed", "Idempotency-Key must be 1 to 255 visible ASCII characters.");
   }
   return header;
 }
@@ -29,7 +32,7 @@ export async function findReplay(db: Database, csipId: string, key: string, hash
     .where(and(eq(idempotencyRecords.csipId, csipId), eq(idempotencyRecords.key, key)));
   if (!record) return null;
   if (record.requestHash !== hash) {
-    throw new ApiError("conflict", "This Idempotency-Key was first used with a different request body.");
+    throw new IdempotencyError("key_reused", "conflict", "This Idempotency-Key was first used with a different request body.");
   }
   return { status: record.status, body: record.body };
 }

@@ -1,13 +1,13 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { and, eq, inArray } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { mappings, passkeys } from "../../db/schema";
-import { withTransaction } from "../../db/transaction";
-import { loadActiveSigningKey } from "../keys/signing-keys";
-import { MappingError } from "../mappings/mapping-error";
-import { answerChallenge, type AssertionResponse } from "../passkeys/answer-challenge";
-import { storeChallenge, WEBAUTHN_CHALLENGE_TTL_MS } from "../passkeys/challenges";
-import type { RelyingParty } from "../passkeys/relying-party";
+import type { Database } from "@/db/client";
+import { mappings, passkeys } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
+import { MappingError } from "@/lib/mappings/mapping-error";
+import { answerChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
+import { storeChallenge, WEBAUTHN_CHALLENGE_TTL_MS } from "@/lib/passkeys/challenges";
+import type { RelyingParty } from "@/lib/passkeys/relying-party";
 import { removeMappings } from "./remove-mappings";
 
 /**

@@ -1,8 +1,8 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { mappings, tombstones } from "../../db/schema";
-import { recordAudit } from "../audit/record-audit";
-import type { ActiveSigningKey } from "../keys/signing-keys";
+import type { Database } from "@/db/client";
+import { mappings, tombstones } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { ActiveSigningKey } from "@/lib/keys/signing-keys";
 
 export const TOMBSTONE_JWS_TYPE = "mimi-tombstone+jwt";
 

@@ -1,12 +1,12 @@
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
-import { GET as jwks } from "../../app/.well-known/jwks.json/route";
-import { GET as metadata } from "../../app/.well-known/mimi-discovery/route";
-import { POST as lookupBatch } from "../../app/api/v1/lookup/batch/route";
-import { POST as lookupOne } from "../../app/api/v1/lookup/route";
-import { createTrustedProxyList } from "../../lib/net/client-ip";
-import { createAppServer } from "../../lib/net/create-app-server";
-import { serveWebHandler } from "../../lib/net/serve-web-handler";
+import { GET as jwks } from "@/app/.well-known/jwks.json/route";
+import { GET as metadata } from "@/app/.well-known/mimi-discovery/route";
+import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
+import { POST as lookupOne } from "@/app/api/v1/lookup/route";
+import { createTrustedProxyList } from "@/http/client-ip";
+import { createAppServer } from "@/http/create-app-server";
+import { serveWebHandler } from "@/http/serve-web-handler";
 
 /** A port nobody listens on now, so that a harness can be configured with its origin before the server starts. */
 export async function freePort(): Promise<number> {

@@ -1,8 +1,8 @@
-import { deriveAppKeys } from "../../lib/crypto/app-keys";
+import { deriveAppKeys } from "@/lib/crypto/app-keys";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
-import type { CodeMessage } from "../../lib/otp/request-code";
-import { requestCode, type RequestCodeOptions } from "../../lib/otp/request-code";
-import type { Database } from "../../db/client";
+import type { CodeMessage } from "@/lib/otp/request-code";
+import { requestCode, type RequestCodeOptions } from "@/lib/otp/request-code";
+import type { Database } from "@/db/client";
 
 export const testKeys = deriveAppKeys("test-secret-test-secret-test-secret-0123");
 

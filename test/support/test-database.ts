@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { closeRawClient, openRawClient, wrapClient, type Database, type RawClient } from "../../db/client";
-import { migrateDatabase } from "../../db/migrate";
+import { closeRawClient, openRawClient, wrapClient, type Database, type RawClient } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
 import { testEnv } from "./test-env";
 
 export type TestDatabase = {

@@ -3,14 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "../../../db/index";
-import { issueMspApiKey, revokeApiKey } from "../../../lib/api-keys/manage-api-keys";
-import { formAction } from "../../../lib/app/form-action";
-import { requireOperator } from "../../../lib/app/require-operator";
-import { now } from "../../../lib/clock";
-import { createMsp, deleteMsp, setMspOperatorCsip, updateMsp } from "../../../lib/msps/manage-msps";
-import { apiKeyLabelSchema, mspInputSchema, mspLimitsSchema } from "../../../lib/validations/msp";
-import { uuidField } from "../../../lib/validations/sign-in";
+import { getDb } from "@/db/index";
+import { issueMspApiKey, revokeApiKey } from "@/lib/api-keys/manage-api-keys";
+import { formAction } from "@/web/form-action";
+import { requireOperator } from "@/web/require-operator";
+import { now } from "@/lib/clock";
+import { createMsp, deleteMsp, setMspOperatorCsip, updateMsp } from "@/lib/msps/manage-msps";
+import { apiKeyLabelSchema, mspInputSchema, mspLimitsSchema } from "@/lib/validations/msp";
+import { uuidField } from "@/lib/validations/sign-in";
 
 export const createMspAction = formAction(mspInputSchema.extend(mspLimitsSchema.shape), async (input) => {
   const session = await requireOperator();

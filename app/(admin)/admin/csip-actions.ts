@@ -3,12 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "../../../db/index";
-import { formAction } from "../../../lib/app/form-action";
-import { requireOperator } from "../../../lib/app/require-operator";
-import { now } from "../../../lib/clock";
-import { addCsipMember, createCsip, decideClaim } from "../../../lib/operator-csips/manage-csips";
-import { uuidField } from "../../../lib/validations/sign-in";
+import { getDb } from "@/db/index";
+import { formAction } from "@/web/form-action";
+import { requireOperator } from "@/web/require-operator";
+import { now } from "@/lib/clock";
+import { addCsipMember, createCsip, decideClaim } from "@/lib/operator-csips/manage-csips";
+import { uuidField } from "@/lib/validations/sign-in";
 
 const noControl = (value: string) => !/[\u0000-\u001F\u007F]/u.test(value);
 

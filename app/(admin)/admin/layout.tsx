@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { requireOperator } from "../../../lib/app/require-operator";
+import { requireOperator } from "@/web/require-operator";
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   await requireOperator();

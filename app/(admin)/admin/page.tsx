@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Alert } from "../../../components/ui/alert";
-import { Card } from "../../../components/ui/card";
-import { getDb } from "../../../db/index";
-import { listMsps } from "../../../lib/msps/manage-msps";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { listMsps } from "@/lib/msps/manage-msps";
 import { createMspAction } from "./actions";
-import { MspForm } from "./_components/msp-form";
+import { MspForm } from "@/app/(admin)/admin/_components/msp-form";
 
 export const metadata: Metadata = { title: "Messaging services" };
 

@@ -1,18 +1,18 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { getDb } from "../../../db/index";
-import { getEnv } from "../../../env";
-import { formAction, type FormState } from "../../../lib/app/form-action";
-import { getAppKeys, getTextDeliverer } from "../../../lib/app/services";
-import { now } from "../../../lib/clock";
-import { applyRemovalRows, type RowResult } from "../../../lib/csip-console/apply-removal-rows";
-import { listOtherCsips } from "../../../lib/csip-console/list-other-csips";
-import { issueCsipApiKey, revokeCsipApiKey } from "../../../lib/csip-console/manage-csip-api-keys";
-import { reportPortOut } from "../../../lib/csip-console/report-port-out";
-import { submitClaim } from "../../../lib/csip-console/submit-claim";
-import { displayIdentifier } from "../../../lib/identifiers/display";
-import { sendNotice, type Notice } from "../../../lib/notifications/notify";
+import { getDb } from "@/db/index";
+import { getEnv } from "@/env";
+import { formAction, type FormState } from "@/web/form-action";
+import { getAppKeys, getTextDeliverer } from "@/web/services";
+import { now } from "@/lib/clock";
+import { applyRemovalRows, type RowResult } from "@/lib/csip-console/apply-removal-rows";
+import { listOtherCsips } from "@/lib/csip-console/list-other-csips";
+import { issueCsipApiKey, revokeCsipApiKey } from "@/lib/csip-console/manage-csip-api-keys";
+import { reportPortOut } from "@/lib/csip-console/report-port-out";
+import { submitClaim } from "@/lib/csip-console/submit-claim";
+import { displayIdentifier } from "@/lib/identifiers/display";
+import { sendNotice, type Notice } from "@/lib/notifications/notify";
 import {
   claimFormSchema,
   issueCsipKeySchema,
@@ -20,9 +20,9 @@ import {
   portOutSchema,
   removeOneSchema,
   revokeCsipKeySchema,
-} from "../../../lib/validations/csip-console";
-import { requireCsipMember } from "./_lib/require-csip-member";
-import { csipPath } from "./_lib/paths";
+} from "@/lib/validations/csip-console";
+import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
+import { csipPath } from "@/app/(csip)/csip/_lib/paths";
 
 /** Best effort and after commit, as the API does: the portal shows every notice anyway. */
 async function sendNotices(notices: Notice[]): Promise<void> {

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
-import { Card } from "../../../components/ui/card";
-import { getDb } from "../../../db/index";
-import { requireSession } from "../../../lib/app/current-session";
-import { listMemberships } from "../../../lib/csip-console/list-memberships";
-import { csipPath } from "./_lib/paths";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { requireSession } from "@/web/current-session";
+import { listMemberships } from "@/lib/csip-console/list-memberships";
+import { csipPath } from "@/app/(csip)/csip/_lib/paths";
 
 export const metadata: Metadata = { title: "CSIP console" };
 

@@ -3,23 +3,23 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "../../../db/index";
-import { getEnv } from "../../../env";
-import { addIdentifierWithCode } from "../../../lib/accounts/add-identifier-with-code";
-import { listIdentifiers } from "../../../lib/accounts/list-identifiers";
-import { reauthenticateWithCode } from "../../../lib/accounts/reauthenticate-with-code";
-import { removeIdentifier } from "../../../lib/accounts/remove-identifier";
-import { isFreshlyAuthenticated } from "../../../lib/auth/session-rules";
-import { clearChallenge, currentChallenge, readChallengeId, startCodeChallenge } from "../../../lib/app/code-challenge";
-import { requireSession } from "../../../lib/app/current-session";
-import { formAction, type FormState } from "../../../lib/app/form-action";
-import { getAppKeys, getTextDeliverer } from "../../../lib/app/services";
-import { sendNotice } from "../../../lib/notifications/notify";
-import { now } from "../../../lib/clock";
+import { getDb } from "@/db/index";
+import { getEnv } from "@/env";
+import { addIdentifierWithCode } from "@/lib/accounts/add-identifier-with-code";
+import { listIdentifiers } from "@/lib/accounts/list-identifiers";
+import { reauthenticateWithCode } from "@/lib/accounts/reauthenticate-with-code";
+import { removeIdentifier } from "@/lib/accounts/remove-identifier";
+import { isFreshlyAuthenticated } from "@/lib/auth/session-rules";
+import { clearChallenge, currentChallenge, readChallengeId, startCodeChallenge } from "@/web/code-challenge";
+import { requireSession } from "@/web/current-session";
+import { formAction, type FormState } from "@/web/form-action";
+import { getAppKeys, getTextDeliverer } from "@/web/services";
+import { sendNotice } from "@/lib/notifications/notify";
+import { now } from "@/lib/clock";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
-import { describeFailure, type ConsumeCodeOutcome } from "../../../lib/otp/consume-code";
-import type { OtpPurpose } from "../../../db/schema";
-import { codeField, identifierField, uuidField } from "../../../lib/validations/sign-in";
+import { describeFailure, type ConsumeCodeOutcome } from "@/lib/otp/consume-code";
+import type { OtpPurpose } from "@/db/schema";
+import { codeField, identifierField, uuidField } from "@/lib/validations/sign-in";
 
 const REAUTH_NEEDED: FormState = {
   tone: "error",

@@ -1,22 +1,22 @@
 import type { Metadata } from "next";
-import { EnterCodeForm } from "../../../components/enter-code-form";
-import { RequestCodeForm } from "../../../components/request-code-form";
-import { Alert } from "../../../components/ui/alert";
-import { Card } from "../../../components/ui/card";
-import { getDb } from "../../../db/index";
-import { listIdentifiers } from "../../../lib/accounts/list-identifiers";
-import { isFreshlyAuthenticated, REAUTH_WINDOW_MS } from "../../../lib/auth/session-rules";
-import { currentChallenge } from "../../../lib/app/code-challenge";
-import { requireSession } from "../../../lib/app/current-session";
-import { now } from "../../../lib/clock";
-import { displayIdentifier } from "../../../lib/identifiers/display";
-import type { ChallengeSummary } from "../../../lib/otp/find-challenge";
-import { listPasskeys } from "../../../lib/passkeys/manage-passkeys";
-import { IdentifierList } from "./_components/identifier-list";
-import { PasskeyList } from "./_components/passkey-list";
-import { RegisterPasskey } from "./_components/register-passkey";
+import { EnterCodeForm } from "@/components/enter-code-form";
+import { RequestCodeForm } from "@/components/request-code-form";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { listIdentifiers } from "@/lib/accounts/list-identifiers";
+import { isFreshlyAuthenticated, REAUTH_WINDOW_MS } from "@/lib/auth/session-rules";
+import { currentChallenge } from "@/web/code-challenge";
+import { requireSession } from "@/web/current-session";
+import { now } from "@/lib/clock";
+import { displayIdentifier } from "@/lib/identifiers/display";
+import type { ChallengeSummary } from "@/lib/otp/find-challenge";
+import { listPasskeys } from "@/lib/passkeys/manage-passkeys";
+import { IdentifierList } from "@/app/(portal)/account/_components/identifier-list";
+import { PasskeyList } from "@/app/(portal)/account/_components/passkey-list";
+import { RegisterPasskey } from "@/app/(portal)/account/_components/register-passkey";
 import { removePasskeyAction } from "./passkey-actions";
-import { ReauthForm } from "./_components/reauth-form";
+import { ReauthForm } from "@/app/(portal)/account/_components/reauth-form";
 import {
   cancelAddIdentifier,
   cancelReauth,

@@ -2,19 +2,19 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "../../../db/index";
-import { listIdentifiers } from "../../../lib/accounts/list-identifiers";
-import { isFreshlyAuthenticated } from "../../../lib/auth/session-rules";
-import { requireSession } from "../../../lib/app/current-session";
-import { formAction } from "../../../lib/app/form-action";
-import { jsonAction } from "../../../lib/app/json-action";
-import { getRelyingParty } from "../../../lib/app/services";
-import { now } from "../../../lib/clock";
-import { displayIdentifier } from "../../../lib/identifiers/display";
-import { removePasskey } from "../../../lib/passkeys/manage-passkeys";
-import { finishPasskeyRegistration, startPasskeyRegistration } from "../../../lib/passkeys/register-passkey";
-import { passkeyNameField, registrationResponseSchema } from "../../../lib/validations/webauthn";
-import { uuidField } from "../../../lib/validations/sign-in";
+import { getDb } from "@/db/index";
+import { listIdentifiers } from "@/lib/accounts/list-identifiers";
+import { isFreshlyAuthenticated } from "@/lib/auth/session-rules";
+import { requireSession } from "@/web/current-session";
+import { formAction } from "@/web/form-action";
+import { jsonAction } from "@/web/json-action";
+import { getRelyingParty } from "@/web/services";
+import { now } from "@/lib/clock";
+import { displayIdentifier } from "@/lib/identifiers/display";
+import { removePasskey } from "@/lib/passkeys/manage-passkeys";
+import { finishPasskeyRegistration, startPasskeyRegistration } from "@/lib/passkeys/register-passkey";
+import { passkeyNameField, registrationResponseSchema } from "@/lib/validations/webauthn";
+import { uuidField } from "@/lib/validations/sign-in";
 
 const NOT_FRESH: { ok: false; message: string; errors?: Record<string, string> } = { ok: false, message: "For your security, confirm it is you first (see “Confirm it is you” on this page)." };
 

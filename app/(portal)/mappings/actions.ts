@@ -1,17 +1,17 @@
 "use server";
 
 import { z } from "zod";
-import { getDb } from "../../../db/index";
-import { getEnv } from "../../../env";
-import { requireSession } from "../../../lib/app/current-session";
-import { jsonAction } from "../../../lib/app/json-action";
-import { getAppKeys, getRelyingParty } from "../../../lib/app/services";
-import { now } from "../../../lib/clock";
-import { mappingDraftSchema } from "../../../lib/mappings/draft-schema";
-import { prepareMapping } from "../../../lib/mappings/prepare-mapping";
-import { publishMapping } from "../../../lib/mappings/publish-mapping";
-import { authenticationResponseSchema } from "../../../lib/validations/webauthn";
-import { uuidField } from "../../../lib/validations/sign-in";
+import { getDb } from "@/db/index";
+import { getEnv } from "@/env";
+import { requireSession } from "@/web/current-session";
+import { jsonAction } from "@/web/json-action";
+import { getAppKeys, getRelyingParty } from "@/web/services";
+import { now } from "@/lib/clock";
+import { mappingDraftSchema } from "@/lib/mappings/draft-schema";
+import { prepareMapping } from "@/lib/mappings/prepare-mapping";
+import { publishMapping } from "@/lib/mappings/publish-mapping";
+import { authenticationResponseSchema } from "@/lib/validations/webauthn";
+import { uuidField } from "@/lib/validations/sign-in";
 
 /** Step one of publishing: the server builds the exact document and the passkey challenge that signs it. */
 export const prepareMappingAction = jsonAction(mappingDraftSchema, async (draft) => {

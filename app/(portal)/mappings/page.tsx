@@ -1,20 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { MappingStateBadge } from "../../../components/mapping-state-badge";
-import { Alert } from "../../../components/ui/alert";
-import { Card } from "../../../components/ui/card";
-import { getDb } from "../../../db/index";
-import { msps } from "../../../db/schema";
-import { listIdentifiers } from "../../../lib/accounts/list-identifiers";
-import { requireSession } from "../../../lib/app/current-session";
-import { now } from "../../../lib/clock";
-import { displayIdentifier } from "../../../lib/identifiers/display";
-import { lookupCsis } from "../../../lib/lookup/lookup-csis";
-import { listHistory, listMappingsForUser, type ListedMapping } from "../../../lib/mappings/list-mappings";
-import { listPasskeys } from "../../../lib/passkeys/manage-passkeys";
+import { MappingStateBadge } from "@/components/mapping-state-badge";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { msps } from "@/db/schema";
+import { listIdentifiers } from "@/lib/accounts/list-identifiers";
+import { requireSession } from "@/web/current-session";
+import { now } from "@/lib/clock";
+import { displayIdentifier } from "@/lib/identifiers/display";
+import { lookupCsis } from "@/lib/lookup/lookup-csis";
+import { listHistory, listMappingsForUser, type ListedMapping } from "@/lib/mappings/list-mappings";
+import { listPasskeys } from "@/lib/passkeys/manage-passkeys";
 import { describeMapping } from "@mimi-discovery/msp-kit";
-import { listNotices } from "../../../lib/notifications/notify";
-import { RemoveMappingsButton } from "./_components/remove-mappings-button";
+import { listNotices } from "@/lib/notifications/notify";
+import { RemoveMappingsButton } from "@/app/(portal)/mappings/_components/remove-mappings-button";
 
 export const metadata: Metadata = { title: "Your mappings" };
 

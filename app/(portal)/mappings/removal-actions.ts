@@ -2,15 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "../../../db/index";
-import { getEnv } from "../../../env";
-import { requireSession } from "../../../lib/app/current-session";
-import { jsonAction } from "../../../lib/app/json-action";
-import { getAppKeys, getRelyingParty } from "../../../lib/app/services";
-import { now } from "../../../lib/clock";
-import { finishRecipientRemoval, startRecipientRemoval } from "../../../lib/removals/recipient-removal";
-import { authenticationResponseSchema } from "../../../lib/validations/webauthn";
-import { uuidField } from "../../../lib/validations/sign-in";
+import { getDb } from "@/db/index";
+import { getEnv } from "@/env";
+import { requireSession } from "@/web/current-session";
+import { jsonAction } from "@/web/json-action";
+import { getAppKeys, getRelyingParty } from "@/web/services";
+import { now } from "@/lib/clock";
+import { finishRecipientRemoval, startRecipientRemoval } from "@/lib/removals/recipient-removal";
+import { authenticationResponseSchema } from "@/lib/validations/webauthn";
+import { uuidField } from "@/lib/validations/sign-in";
 
 export const startRemovalAction = jsonAction(z.object({ mappingIds: z.array(uuidField).min(1).max(50) }).strict(), async ({ mappingIds }) => {
   const session = await requireSession();

@@ -2,18 +2,18 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "../../../db/index";
-import { getEnv } from "../../../env";
-import { signInWithCode } from "../../../lib/accounts/sign-in-with-code";
-import { clearChallenge, currentChallenge, readChallengeId, startCodeChallenge } from "../../../lib/app/code-challenge";
-import { getCurrentSession } from "../../../lib/app/current-session";
-import { formAction } from "../../../lib/app/form-action";
-import { setSessionCookie } from "../../../lib/app/session-cookie-store";
-import { getAppKeys } from "../../../lib/app/services";
-import { now } from "../../../lib/clock";
+import { getDb } from "@/db/index";
+import { getEnv } from "@/env";
+import { signInWithCode } from "@/lib/accounts/sign-in-with-code";
+import { clearChallenge, currentChallenge, readChallengeId, startCodeChallenge } from "@/web/code-challenge";
+import { getCurrentSession } from "@/web/current-session";
+import { formAction } from "@/web/form-action";
+import { setSessionCookie } from "@/web/session-cookie-store";
+import { getAppKeys } from "@/web/services";
+import { now } from "@/lib/clock";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
-import { describeFailure } from "../../../lib/otp/consume-code";
-import { codeField, identifierField } from "../../../lib/validations/sign-in";
+import { describeFailure } from "@/lib/otp/consume-code";
+import { codeField, identifierField } from "@/lib/validations/sign-in";
 
 export const requestSignInCode = formAction(
   () => z.object({ identifier: identifierField(getEnv().defaultPhoneRegion) }),

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { EnterCodeForm } from "../../../components/enter-code-form";
-import { RequestCodeForm } from "../../../components/request-code-form";
-import { Card } from "../../../components/ui/card";
-import { currentChallenge } from "../../../lib/app/code-challenge";
-import { getCurrentSession } from "../../../lib/app/current-session";
+import { EnterCodeForm } from "@/components/enter-code-form";
+import { RequestCodeForm } from "@/components/request-code-form";
+import { Card } from "@/components/ui/card";
+import { currentChallenge } from "@/web/code-challenge";
+import { getCurrentSession } from "@/web/current-session";
 import { requestSignInCode, resendSignInCode, startSignInOver, verifySignInCode } from "./actions";
 import { PasskeySignIn } from "./passkey-sign-in";
 

@@ -1,15 +1,15 @@
 "use server";
 
 import { z } from "zod";
-import { getDb } from "../../../db/index";
-import { getCurrentSession } from "../../../lib/app/current-session";
-import { jsonAction } from "../../../lib/app/json-action";
-import { setSessionCookie } from "../../../lib/app/session-cookie-store";
-import { getRelyingParty } from "../../../lib/app/services";
-import { now } from "../../../lib/clock";
-import { signInWithPasskey, startPasskeySignIn } from "../../../lib/passkeys/sign-in-with-passkey";
-import { authenticationResponseSchema } from "../../../lib/validations/webauthn";
-import { uuidField } from "../../../lib/validations/sign-in";
+import { getDb } from "@/db/index";
+import { getCurrentSession } from "@/web/current-session";
+import { jsonAction } from "@/web/json-action";
+import { setSessionCookie } from "@/web/session-cookie-store";
+import { getRelyingParty } from "@/web/services";
+import { now } from "@/lib/clock";
+import { signInWithPasskey, startPasskeySignIn } from "@/lib/passkeys/sign-in-with-passkey";
+import { authenticationResponseSchema } from "@/lib/validations/webauthn";
+import { uuidField } from "@/lib/validations/sign-in";
 
 export const startPasskeySignInAction = jsonAction(z.object({}).strict(), async () => {
   return { ok: true, ...(await startPasskeySignIn({ db: getDb(), rp: getRelyingParty(), now: now() })) };

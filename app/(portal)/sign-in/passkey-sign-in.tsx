@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Alert } from "../../../components/ui/alert";
-import { Button } from "../../../components/ui/button";
-import { runPasskeyAssertion } from "../../../lib/app/run-passkey-assertion";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { runPasskeyAssertion } from "@/web/run-passkey-assertion";
 import { finishPasskeySignInAction, startPasskeySignInAction } from "./passkey-actions";
 
 export function PasskeySignIn() {

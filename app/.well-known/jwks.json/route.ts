@@ -1,8 +1,8 @@
-import { getEnv } from "../../../env";
-import { ApiError, problemResponse } from "../../../lib/api/api-error";
-import { getDb } from "../../../db/index";
-import { publishedJwks } from "../../../lib/keys/signing-keys";
-import { now } from "../../../lib/clock";
+import { getEnv } from "@/env";
+import { ApiError, problemResponse } from "@/http/problem";
+import { getDb } from "@/db/index";
+import { publishedJwks } from "@/lib/keys/signing-keys";
+import { now } from "@/lib/clock";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { getEnv } from "../../../env";
-import { dpMetadata } from "../../../lib/mappings/dp-metadata";
+import { getEnv } from "@/env";
+import { dpMetadata } from "@/lib/mappings/dp-metadata";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import { getEnv } from "../../../env";
-import { ApiError, problemResponse } from "../../../lib/api/api-error";
+import { getEnv } from "@/env";
+import { ApiError, problemResponse } from "@/http/problem";
 import { sql } from "drizzle-orm";
-import { getDb } from "../../../db/index";
+import { getDb } from "@/db/index";
 
 export const dynamic = "force-dynamic";
 

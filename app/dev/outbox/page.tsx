@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { getDb } from "../../../db/index";
-import { getEnv } from "../../../env";
-import { listDevOutbox } from "../../../lib/delivery/dev-outbox";
+import { getDb } from "@/db/index";
+import { getEnv } from "@/env";
+import { listDevOutbox } from "@/lib/delivery/dev-outbox";
 
 export const metadata: Metadata = { title: "Development outbox" };
 export const dynamic = "force-dynamic";

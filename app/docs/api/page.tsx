@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { getEnv } from "../../../env";
-import { buildOpenApiDocument, type OpenApiOperation } from "../../../lib/api/openapi";
-import { InlineCode } from "./_components/code-block";
-import { DocSection } from "./_components/doc-section";
-import { Endpoint, endpointAnchor } from "./_components/endpoint";
-import { inline, RichText, sentence } from "./_components/rich-text";
-import { schemaAnchor, SchemaTable, VariantTable } from "./_components/schema-table";
+import { getEnv } from "@/env";
+import { buildOpenApiDocument, type OpenApiOperation } from "@/http/openapi";
+import { InlineCode } from "@/app/docs/api/_components/code-block";
+import { DocSection } from "@/app/docs/api/_components/doc-section";
+import { Endpoint, endpointAnchor } from "@/app/docs/api/_components/endpoint";
+import { inline, RichText, sentence } from "@/app/docs/api/_components/rich-text";
+import { schemaAnchor, SchemaTable, VariantTable } from "@/app/docs/api/_components/schema-table";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "../../../../lib/app/form-state";
-import { FormMessage } from "../../../../components/ui/form-message";
-import { SubmitButton } from "../../../../components/ui/submit-button";
-import { TextField } from "../../../../components/ui/text-field";
+import type { FormState } from "@/web/form-state";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 
 export function DeleteMspForm({ mspId, action }: { mspId: string; action: (state: FormState, formData: FormData) => Promise<FormState> }) {
   const [state, formAction] = useActionState(action, {});

@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "../../../../lib/app/form-state";
-import { FormMessage } from "../../../../components/ui/form-message";
-import { SubmitButton } from "../../../../components/ui/submit-button";
-import { TextField } from "../../../../components/ui/text-field";
+import type { FormState } from "@/web/form-state";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 
 export type SimpleField = { name: string; label: string; hint?: string; required?: boolean; maxLength?: number };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { Card } from "../../../../components/ui/card";
-import { getDb } from "../../../../db/index";
-import { listAuditLog } from "../../../../lib/audit/list-audit";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { listAuditLog } from "@/lib/audit/list-audit";
 
 export const metadata: Metadata = { title: "Audit log" };
 

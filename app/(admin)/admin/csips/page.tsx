@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Card } from "../../../../components/ui/card";
-import { getDb } from "../../../../db/index";
-import { listClaimsForReview, listCsips } from "../../../../lib/operator-csips/manage-csips";
-import { createCsipAction, decideClaimAction } from "../csip-actions";
-import { ClaimReview } from "../_components/claim-review";
-import { SimpleForm } from "../_components/simple-form";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { listClaimsForReview, listCsips } from "@/lib/operator-csips/manage-csips";
+import { createCsipAction, decideClaimAction } from "@/app/(admin)/admin/csip-actions";
+import { ClaimReview } from "@/app/(admin)/admin/_components/claim-review";
+import { SimpleForm } from "@/app/(admin)/admin/_components/simple-form";
 
 export const metadata: Metadata = { title: "CSIPs" };
 

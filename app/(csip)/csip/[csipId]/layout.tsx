@@ -1,8 +1,8 @@
-import { getDb } from "../../../../db/index";
-import { listMemberships } from "../../../../lib/csip-console/list-memberships";
-import { CsipNav } from "../_components/csip-nav";
-import { csipPath } from "../_lib/paths";
-import { requireCsipMember } from "../_lib/require-csip-member";
+import { getDb } from "@/db/index";
+import { listMemberships } from "@/lib/csip-console/list-memberships";
+import { CsipNav } from "@/app/(csip)/csip/_components/csip-nav";
+import { csipPath } from "@/app/(csip)/csip/_lib/paths";
+import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
 
 export default async function CsipLayout({ children, params }: { children: React.ReactNode; params: Promise<{ csipId: string }> }) {
   const { csipId } = await params;

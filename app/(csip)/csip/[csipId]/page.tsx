@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { Card } from "../../../../components/ui/card";
-import { getDb } from "../../../../db/index";
-import { listClaims, type ListedClaim } from "../../../../lib/csip-console/list-claims";
-import { submitClaimAction } from "../actions";
-import { ClaimForm } from "../_components/claim-form";
-import { When } from "../_components/when";
-import { requireCsipMember } from "../_lib/require-csip-member";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { listClaims, type ListedClaim } from "@/lib/csip-console/list-claims";
+import { submitClaimAction } from "@/app/(csip)/csip/actions";
+import { ClaimForm } from "@/app/(csip)/csip/_components/claim-form";
+import { When } from "@/app/(csip)/csip/_components/when";
+import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
 
 export const metadata: Metadata = { title: "CSIP claims" };
 

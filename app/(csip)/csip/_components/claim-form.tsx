@@ -1,11 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "../../../../lib/app/form-state";
-import { FormMessage } from "../../../../components/ui/form-message";
-import { SubmitButton } from "../../../../components/ui/submit-button";
-import { TextField } from "../../../../components/ui/text-field";
-import { SelectField } from "../../../../components/ui/select-field";
+import type { FormState } from "@/web/form-state";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import { SelectField } from "@/components/ui/select-field";
 
 const KINDS = [
   { value: "e164_prefix", label: "Number range (E.164 prefix)" },

@@ -1,9 +1,9 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
-import { Alert } from "../../../../components/ui/alert";
-import { Button } from "../../../../components/ui/button";
-import type { RemovalSummary, RowResult } from "../../../../lib/csip-console/apply-removal-rows";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import type { RemovalSummary, RowResult } from "@/lib/csip-console/apply-removal-rows";
 import { describeSummary, RemovalResults } from "./removal-results";
 
 type UploadState =
@@ -12,7 +12,7 @@ type UploadState =
   | { status: "refused"; error: string }
   | { status: "done"; fileName: string; results: RowResult[]; summary: RemovalSummary };
 
-type UploadAnswer = { ok: true; results: RowResult[]; summary: RemovalSummary } | { ok: false; error: string };
+type UploadAnswer = { results: RowResult[]; summary: RemovalSummary };
 
 const FAILED = "Something went wrong on our side. Nothing was changed; please try again.";
 
@@ -44,15 +44,17 @@ export function CsvUpload({ uploadUrl, maxBytes, maxRows }: { uploadUrl: string;
       return setState({ status: "refused", error: `The file is larger than ${limit}, the most one upload may hold. Split it into smaller files and upload each one.` });
     }
     setState({ status: "uploading", fileName: file.name });
-    let answer: UploadAnswer | null;
+    let response: Response;
+    let answer: unknown;
     try {
-      const response = await fetch(uploadUrl, { method: "POST", headers: { "content-type": "text/csv" }, body: file });
-      answer = (await response.json().catch(() => null)) as UploadAnswer | null;
+      response = await fetch(uploadUrl, { method: "POST", headers: { "content-type": "text/csv" }, body: file });
+      answer = await response.json().catch(() => null);
     } catch {
       return setState({ status: "refused", error: "The upload did not reach the server. Check your connection and try again; nothing was changed." });
     }
-    if (!answer || typeof answer !== "object") return setState({ status: "refused", error: FAILED });
-    if (!answer.ok) return setState({ status: "refused", error: answer.error || FAILED });
+    // A refusal is a problem document (RFC 9457) whose detail is written for the admin.
+    if (!response.ok) return setState({ status: "refused", error: detailOf(answer) ?? FAILED });
+    if (!isUploadAnswer(answer)) return setState({ status: "refused", error: FAILED });
     setState({ status: "done", fileName: file.name, results: answer.results, summary: answer.summary });
   }
 
@@ -118,4 +120,13 @@ export function CsvUpload({ uploadUrl, maxBytes, maxRows }: { uploadUrl: string;
       )}
     </div>
   );
+}
+
+function detailOf(problem: unknown): string | undefined {
+  const detail = (problem as { detail?: unknown } | null)?.detail;
+  return typeof detail === "string" && detail !== "" ? detail : undefined;
+}
+
+function isUploadAnswer(answer: unknown): answer is UploadAnswer {
+  return typeof answer === "object" && answer !== null && Array.isArray((answer as UploadAnswer).results);
 }

@@ -1,4 +1,4 @@
-import type { RemovalSummary, RowOutcome, RowResult } from "../../../../lib/csip-console/apply-removal-rows";
+import type { RemovalSummary, RowOutcome, RowResult } from "@/lib/csip-console/apply-removal-rows";
 
 const OUTCOME: Record<RowOutcome, { text: string; className: string }> = {
   removed: { text: "Removed", className: "bg-green-100 text-green-900" },

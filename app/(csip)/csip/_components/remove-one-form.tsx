@@ -1,11 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "../../../../lib/app/form-state";
-import { FormMessage } from "../../../../components/ui/form-message";
-import { SubmitButton } from "../../../../components/ui/submit-button";
-import { TextField } from "../../../../components/ui/text-field";
-import { SelectField } from "../../../../components/ui/select-field";
+import type { FormState } from "@/web/form-state";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+import { SelectField } from "@/components/ui/select-field";
 
 const REASONS = [
   { value: "released", label: "Released: the line or mailbox was closed" },

@@ -1,9 +1,9 @@
 import "server-only";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { getDb } from "../../../../db/index";
-import { requireSession, type CurrentSession } from "../../../../lib/app/current-session";
-import { findMembership, type Membership } from "../../../../lib/csip-console/list-memberships";
+import { getDb } from "@/db/index";
+import { requireSession, type CurrentSession } from "@/web/current-session";
+import { findMembership, type Membership } from "@/lib/csip-console/list-memberships";
 
 /**
  * The CSIP console exists for a CSIP only to its own admins: signed out goes to sign-in; signed in but not an admin

@@ -1,9 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "../../../../lib/app/form-state";
-import { FormMessage } from "../../../../components/ui/form-message";
-import { SubmitButton } from "../../../../components/ui/submit-button";
+import type { FormState } from "@/web/form-state";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
 
 export type PasskeyRow = { id: string; name: string; createdAt: string; lastUsedAt: string | null; synced: boolean };
 

@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "../../../../lib/app/form-state";
-import { FormMessage } from "../../../../components/ui/form-message";
-import { SelectField } from "../../../../components/ui/select-field";
-import { SubmitButton } from "../../../../components/ui/submit-button";
+import type { FormState } from "@/web/form-state";
+import { FormMessage } from "@/components/ui/form-message";
+import { SelectField } from "@/components/ui/select-field";
+import { SubmitButton } from "@/components/ui/submit-button";
 
 /** Chooses which of the account's own identifiers gets the confirmation code. */
 export function ReauthForm({

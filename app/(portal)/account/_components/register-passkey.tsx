@@ -3,11 +3,11 @@
 import { startRegistration } from "@simplewebauthn/browser";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Alert } from "../../../../components/ui/alert";
-import { Button } from "../../../../components/ui/button";
-import { TextField } from "../../../../components/ui/text-field";
-import { describeBrowserWebauthnError } from "../../../../lib/app/webauthn-errors";
-import { finishPasskeyRegistrationAction, startPasskeyRegistrationAction } from "../passkey-actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/text-field";
+import { describeBrowserWebauthnError } from "@/web/webauthn-errors";
+import { finishPasskeyRegistrationAction, startPasskeyRegistrationAction } from "@/app/(portal)/account/passkey-actions";
 
 export function RegisterPasskey({ suggestedName }: { suggestedName: string }) {
   const router = useRouter();

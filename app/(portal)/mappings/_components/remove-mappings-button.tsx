@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Alert } from "../../../../components/ui/alert";
-import { Button } from "../../../../components/ui/button";
-import { runPasskeyAssertion } from "../../../../lib/app/run-passkey-assertion";
-import { finishRemovalAction, startRemovalAction } from "../removal-actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { runPasskeyAssertion } from "@/web/run-passkey-assertion";
+import { finishRemovalAction, startRemovalAction } from "@/app/(portal)/mappings/removal-actions";
 
 /** Removes mappings after the recipient confirms with their passkey; they are never served again. */
 export function RemoveMappingsButton({ mappingIds, label, confirmText }: { mappingIds: string[]; label: string; confirmText: string }) {

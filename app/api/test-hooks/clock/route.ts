@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { getEnv } from "../../../../env";
-import { setClockOffset } from "../../../../lib/clock";
+import { getEnv } from "@/env";
+import { setClockOffset } from "@/lib/clock";
 
 export const dynamic = "force-dynamic";
 

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "../../../../db/index";
-import { isUniqueViolation } from "../../../../db/errors";
-import { csipClaims, csipMembers, csips, identifiers } from "../../../../db/schema";
-import { withTransaction } from "../../../../db/transaction";
-import { getEnv } from "../../../../env";
-import { now } from "../../../../lib/clock";
-import { normaliseClaimValue } from "../../../../lib/csip/claims";
+import { getDb } from "@/db/index";
+import { isUniqueViolation } from "@/db/errors";
+import { csipClaims, csipMembers, csips, identifiers } from "@/db/schema";
+import { withTransaction } from "@/db/transaction";
+import { getEnv } from "@/env";
+import { now } from "@/lib/clock";
+import { normaliseClaimValue } from "@/lib/csip/claims";
 import { IdentifierError, normalizeEmail } from "@mimi-discovery/msp-kit";
 
 export const dynamic = "force-dynamic";

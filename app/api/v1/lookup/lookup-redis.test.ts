@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { apiRequest, createAppHarness } from "../../../../test/support/app-harness";
-import { testEnv } from "../../../../test/support/test-env";
-import { POST as batchLookup } from "./batch/route";
+import { apiRequest, createAppHarness } from "@/test/support/app-harness";
+import { testEnv } from "@/test/support/test-env";
+import { POST as batchLookup } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookup } from "./route";
 
 // Runs against a real Redis when TEST_REDIS_URL is set (CI sets it); a newcomer's `npm test` needs none.

@@ -1,11 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { apiKeys, msps } from "../../../../db/schema";
-import { hashApiKey } from "../../../../lib/api-keys/api-key-format";
-import { publishedJwks } from "../../../../lib/keys/signing-keys";
+import { apiKeys, msps } from "@/db/schema";
+import { hashApiKey } from "@/lib/api-keys/api-key-format";
+import { publishedJwks } from "@/lib/keys/signing-keys";
 import { verifyLookupItem } from "@mimi-discovery/msp-kit";
-import { apiRequest, createAppHarness } from "../../../../test/support/app-harness";
-import { POST as batchLookup } from "./batch/route";
+import { apiRequest, createAppHarness } from "@/test/support/app-harness";
+import { POST as batchLookup } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookup } from "./route";
 
 const URL_SINGLE = "http://localhost:3000/api/v1/lookup";

@@ -1,9 +1,9 @@
-import { ApiError } from "../../../../lib/api/api-error";
-import { SINGLE_LOOKUP_MAX_BYTES } from "../../../../lib/api/body-limits";
+import { ApiError } from "@/http/problem";
+import { SINGLE_LOOKUP_MAX_BYTES } from "@/http/body-limits";
 import { parseCsiInput, lookupRequestSchema } from "@mimi-discovery/msp-kit";
-import { readJsonBody } from "../../../../lib/api/read-json-body";
-import { withApiKey } from "../../../../lib/api/with-api-key";
-import { lookupCsis, serializeLookup } from "../../../../lib/lookup/lookup-csis";
+import { readJsonBody } from "@/http/read-json-body";
+import { withApiKey } from "@/http/with-api-key";
+import { lookupCsis, serializeLookup } from "@/lib/lookup/lookup-csis";
 
 export const dynamic = "force-dynamic";
 

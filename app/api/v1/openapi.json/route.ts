@@ -1,5 +1,5 @@
-import { getEnv } from "../../../../env";
-import { buildOpenApiDocument } from "../../../../lib/api/openapi";
+import { getEnv } from "@/env";
+import { buildOpenApiDocument } from "@/http/openapi";
 
 export const dynamic = "force-dynamic";
 

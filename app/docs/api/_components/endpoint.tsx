@@ -1,4 +1,4 @@
-import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from "../../../../lib/api/openapi";
+import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from "@/http/openapi";
 import { CodeBlock, InlineCode } from "./code-block";
 import { DocSection } from "./doc-section";
 import { inline, RichText } from "./rich-text";

@@ -1,4 +1,4 @@
-import type { JsonSchema, OpenApiDocument } from "../../../../lib/api/openapi";
+import type { JsonSchema, OpenApiDocument } from "@/http/openapi";
 import { InlineCode } from "./code-block";
 import { inline, sentence } from "./rich-text";
 

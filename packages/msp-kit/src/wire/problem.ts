@@ -14,7 +14,7 @@ export const PROBLEM_CODES = {
   conflict: { status: 409, title: "Conflict" },
   payload_too_large: { status: 413, title: "The body is too large" },
   batch_too_large: { status: 413, title: "The batch is larger than the maximum" },
-  unsupported_media_type: { status: 415, title: "The body must be application/json" },
+  unsupported_media_type: { status: 415, title: "The body has the wrong content type" },
   invalid_value: { status: 422, title: "Invalid value" },
   rate_limited: { status: 429, title: "Rate limit reached" },
   internal_error: { status: 500, title: "Internal error" },

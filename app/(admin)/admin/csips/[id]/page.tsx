@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Alert } from "../../../../../components/ui/alert";
-import { Card } from "../../../../../components/ui/card";
-import { getDb } from "../../../../../db/index";
-import { displayIdentifier } from "../../../../../lib/identifiers/display";
-import { findCsip, listClaimsForReview, listCsipMembers } from "../../../../../lib/operator-csips/manage-csips";
-import { addCsipMemberAction } from "../../csip-actions";
-import { SimpleForm } from "../../_components/simple-form";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { displayIdentifier } from "@/lib/identifiers/display";
+import { findCsip, listClaimsForReview, listCsipMembers } from "@/lib/operator-csips/manage-csips";
+import { addCsipMemberAction } from "@/app/(admin)/admin/csip-actions";
+import { SimpleForm } from "@/app/(admin)/admin/_components/simple-form";
 
 export const metadata: Metadata = { title: "CSIP" };
 

@@ -1,17 +1,17 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Alert } from "../../../../../components/ui/alert";
-import { Card } from "../../../../../components/ui/card";
-import { getDb } from "../../../../../db/index";
-import { listMspApiKeys } from "../../../../../lib/api-keys/manage-api-keys";
-import { findMsp } from "../../../../../lib/msps/manage-msps";
-import { deleteMspAction, issueKeyAction, revokeKeyAction, setMspOperatorAction, updateMspAction } from "../../actions";
-import { listCsips } from "../../../../../lib/operator-csips/manage-csips";
-import { OperatorCsipForm } from "../../_components/operator-csip-form";
-import { DeleteMspForm } from "../../_components/delete-msp-form";
-import { ApiKeyIssueForm } from "../../../../../components/api-key-issue-form";
-import { ApiKeyList } from "../../../../../components/api-key-list";
-import { MspForm } from "../../_components/msp-form";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { listMspApiKeys } from "@/lib/api-keys/manage-api-keys";
+import { findMsp } from "@/lib/msps/manage-msps";
+import { deleteMspAction, issueKeyAction, revokeKeyAction, setMspOperatorAction, updateMspAction } from "@/app/(admin)/admin/actions";
+import { listCsips } from "@/lib/operator-csips/manage-csips";
+import { OperatorCsipForm } from "@/app/(admin)/admin/_components/operator-csip-form";
+import { DeleteMspForm } from "@/app/(admin)/admin/_components/delete-msp-form";
+import { ApiKeyIssueForm } from "@/components/api-key-issue-form";
+import { ApiKeyList } from "@/components/api-key-list";
+import { MspForm } from "@/app/(admin)/admin/_components/msp-form";
 
 export const metadata: Metadata = { title: "MSP" };
 

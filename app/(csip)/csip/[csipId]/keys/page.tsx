@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
-import { Card } from "../../../../../components/ui/card";
-import { getDb } from "../../../../../db/index";
-import { getEnv } from "../../../../../env";
-import { listCsipApiKeys } from "../../../../../lib/csip-console/manage-csip-api-keys";
-import { issueCsipKeyAction, revokeCsipKeyAction } from "../../actions";
-import { ApiKeyIssueForm } from "../../../../../components/api-key-issue-form";
-import { ApiKeyList } from "../../../../../components/api-key-list";
-import { requireCsipMember } from "../../_lib/require-csip-member";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { getEnv } from "@/env";
+import { listCsipApiKeys } from "@/lib/csip-console/manage-csip-api-keys";
+import { issueCsipKeyAction, revokeCsipKeyAction } from "@/app/(csip)/csip/actions";
+import { ApiKeyIssueForm } from "@/components/api-key-issue-form";
+import { ApiKeyList } from "@/components/api-key-list";
+import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
 
 export const metadata: Metadata = { title: "CSIP API keys" };
 

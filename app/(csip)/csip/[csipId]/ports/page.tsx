@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
-import { Card } from "../../../../../components/ui/card";
-import { getDb } from "../../../../../db/index";
-import { listOtherCsips } from "../../../../../lib/csip-console/list-other-csips";
-import { listPortRecords } from "../../../../../lib/csip-console/list-port-records";
-import { displayIdentifier } from "../../../../../lib/identifiers/display";
-import { NO_RECEIVING_CSIP } from "../../../../../lib/validations/csip-console";
-import { reportPortOutAction } from "../../actions";
-import { PortForm } from "../../_components/port-form";
-import { When } from "../../_components/when";
-import { requireCsipMember } from "../../_lib/require-csip-member";
+import { Card } from "@/components/ui/card";
+import { getDb } from "@/db/index";
+import { listOtherCsips } from "@/lib/csip-console/list-other-csips";
+import { listPortRecords } from "@/lib/csip-console/list-port-records";
+import { displayIdentifier } from "@/lib/identifiers/display";
+import { NO_RECEIVING_CSIP } from "@/lib/validations/csip-console";
+import { reportPortOutAction } from "@/app/(csip)/csip/actions";
+import { PortForm } from "@/app/(csip)/csip/_components/port-form";
+import { When } from "@/app/(csip)/csip/_components/when";
+import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
 
 export const metadata: Metadata = { title: "Ported numbers" };
 

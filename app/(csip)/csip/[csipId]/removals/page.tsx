@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { Card } from "../../../../../components/ui/card";
-import { CSV_LIMITS } from "../../../../../lib/csip/parse-removal-csv";
-import { removeOneAction } from "../../actions";
-import { CsvUpload } from "../../_components/csv-upload";
-import { RemoveOneForm } from "../../_components/remove-one-form";
-import { csipPath } from "../../_lib/paths";
-import { requireCsipMember } from "../../_lib/require-csip-member";
+import { Card } from "@/components/ui/card";
+import { CSV_LIMITS } from "@/lib/csip/parse-removal-csv";
+import { removeOneAction } from "@/app/(csip)/csip/actions";
+import { CsvUpload } from "@/app/(csip)/csip/_components/csv-upload";
+import { RemoveOneForm } from "@/app/(csip)/csip/_components/remove-one-form";
+import { csipPath } from "@/app/(csip)/csip/_lib/paths";
+import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
 
 export const metadata: Metadata = { title: "Removals" };
 

@@ -1,7 +1,7 @@
-import { getDb } from "../../../../../db/index";
-import { getCurrentSession } from "../../../../../lib/app/current-session";
-import { serializeMapping } from "../../../../../lib/lookup/lookup-csis";
-import { findOwnMapping } from "../../../../../lib/mappings/list-mappings";
+import { getDb } from "@/db/index";
+import { getCurrentSession } from "@/web/current-session";
+import { serializeMapping } from "@/lib/lookup/lookup-csis";
+import { findOwnMapping } from "@/lib/mappings/list-mappings";
 
 export const dynamic = "force-dynamic";
 

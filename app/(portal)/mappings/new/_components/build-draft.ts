@@ -1,5 +1,5 @@
 import { parseIdentifier, computeSelectors, newSalt } from "@mimi-discovery/msp-kit";
-import type { MappingDraft } from "../../../../../lib/mappings/draft-schema";
+import type { MappingDraft } from "@/lib/mappings/draft-schema";
 import { entryTags, senderLines, splitList, type EditorState } from "./editor-state";
 
 export type DraftResult = { ok: true; draft: MappingDraft } | { ok: false; errors: Record<string, string> };

@@ -1,6 +1,6 @@
 "use client";
 
-import { SUGGESTED_TAGS } from "../../../../../lib/mappings/limits";
+import { SUGGESTED_TAGS } from "@/lib/mappings/limits";
 import type { AudienceKind } from "@mimi-discovery/msp-kit";
 import type { EntryState } from "./editor-state";
 

@@ -2,13 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
-import { Alert } from "../../../../../components/ui/alert";
-import { Button } from "../../../../../components/ui/button";
-import { TextField } from "../../../../../components/ui/text-field";
-import { runPasskeyAssertion } from "../../../../../lib/app/run-passkey-assertion";
-import { MAPPING_LIMITS } from "../../../../../lib/mappings/limits";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/text-field";
+import { runPasskeyAssertion } from "@/web/run-passkey-assertion";
+import { MAPPING_LIMITS } from "@/lib/mappings/limits";
 import { describeMapping } from "@mimi-discovery/msp-kit";
-import { prepareMappingAction, publishMappingAction } from "../../actions";
+import { prepareMappingAction, publishMappingAction } from "@/app/(portal)/mappings/actions";
 import { buildDraft } from "./build-draft";
 import { emptyEntry, previewDocument, type EditorState, type EntryState } from "./editor-state";
 import { EntryFields } from "./entry-fields";

@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import { getDb } from "../../../../../db/index";
-import { identifiers } from "../../../../../db/schema";
-import { getCurrentSession } from "../../../../../lib/app/current-session";
-import { now } from "../../../../../lib/clock";
-import { lookupCsis, serializeLookup } from "../../../../../lib/lookup/lookup-csis";
+import { getDb } from "@/db/index";
+import { identifiers } from "@/db/schema";
+import { getCurrentSession } from "@/web/current-session";
+import { now } from "@/lib/clock";
+import { lookupCsis, serializeLookup } from "@/lib/lookup/lookup-csis";
 
 export const dynamic = "force-dynamic";
 

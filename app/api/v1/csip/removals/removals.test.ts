@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { identifiers, mappings, notifications, tombstones } from "../../../../../db/schema";
-import { publishedJwks } from "../../../../../lib/keys/signing-keys";
-import { lookupCsis } from "../../../../../lib/lookup/lookup-csis";
-import { finishRecipientRemoval, startRecipientRemoval } from "../../../../../lib/removals/recipient-removal";
-import { testKeys } from "../../../../../test/support/otp-harness";
-import { apiRequest, createAppHarness } from "../../../../../test/support/app-harness";
+import { identifiers, mappings, notifications, tombstones } from "@/db/schema";
+import { publishedJwks } from "@/lib/keys/signing-keys";
+import { lookupCsis } from "@/lib/lookup/lookup-csis";
+import { finishRecipientRemoval, startRecipientRemoval } from "@/lib/removals/recipient-removal";
+import { testKeys } from "@/test/support/otp-harness";
+import { apiRequest, createAppHarness } from "@/test/support/app-harness";
 import { POST as remove } from "./route";
 
 const URL = "http://localhost:3000/api/v1/csip/removals";
@@ -157,7 +157,7 @@ describe("a recycled identifier", () => {
     const before = await lookupCsis(app.db, ["mailto:recycled@example.com"], new Date());
     expect(before.get("mailto:recycled@example.com")!.result).toBe("found");
     // The new holder proves the address on their own account (the add-identifier flow, claimIdentifier).
-    const { claimIdentifier } = await import("../../../../../lib/accounts/claim-identifier");
+    const { claimIdentifier } = await import("@/lib/accounts/claim-identifier");
     await app.db.transaction(async (tx) => {
       await claimIdentifier(tx as never, {
         userId: fresh.userId,

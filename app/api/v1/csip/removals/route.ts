@@ -1,21 +1,34 @@
-import { getEnv } from "../../../../../env";
-import { isUniqueViolation } from "../../../../../db/errors";
-import { withTransaction } from "../../../../../db/transaction";
-import { readJsonBody } from "../../../../../lib/api/read-json-body";
-import { withApiKey } from "../../../../../lib/api/with-api-key";
-import { getAppKeys, getTextDeliverer } from "../../../../../lib/app/services";
-import { sendNotice } from "../../../../../lib/notifications/notify";
-import { applyCsipRemovals, type ItemResult } from "../../../../../lib/removals/apply-csip-removals";
-import { findReplay, readIdempotencyKey, requestHash, storeAnswer, type StoredAnswer } from "../../../../../lib/removals/idempotency";
-import { MAX_REMOVAL_ITEMS, removalRequestSchema } from "../../../../../lib/validations/removals";
+import { getEnv } from "@/env";
+import { isUniqueViolation } from "@/db/errors";
+import { withTransaction } from "@/db/transaction";
+import { readJsonBody } from "@/http/read-json-body";
+import { withApiKey } from "@/http/with-api-key";
+import { getAppKeys, getTextDeliverer } from "@/web/services";
+import { sendNotice } from "@/lib/notifications/notify";
+import { applyCsipRemovals, type ItemResult } from "@/lib/removals/apply-csip-removals";
+import { findReplay, readIdempotencyKey, requestHash, storeAnswer, type StoredAnswer } from "@/lib/removals/idempotency";
+import { MAX_REMOVAL_ITEMS, removalRequestSchema } from "@/lib/validations/removals";
 
 export const dynamic = "force-dynamic";
 
+/** Each item's own status on the wire (protocol section 5): 200 applied, 403 outside authority, 422 invalid. */
+function itemStatus(result: ItemResult): 200 | 403 | 422 {
+  if (result.applied) return 200;
+  return result.refusal === "outside_authority" ? 403 : 422;
+}
+
 /** 200 when every item was applied, 207 when some were refused, 403 or 422 when none was applied. */
-function overallStatus(results: ItemResult[]): number {
-  if (results.every((result) => result.status === 200)) return 200;
-  if (results.some((result) => result.status === 200)) return 207;
-  return results.some((result) => result.status === 403) ? 403 : 422;
+function overallStatus(statuses: number[]): number {
+  if (statuses.every((status) => status === 200)) return 200;
+  if (statuses.some((status) => status === 200)) return 207;
+  return statuses.includes(403) ? 403 : 422;
+}
+
+function wireItem(result: ItemResult) {
+  const status = itemStatus(result);
+  return result.applied
+    ? { index: result.index, csi: result.csi, status, outcome: result.outcome, removed: result.removed }
+    : { index: result.index, input: result.input, status, error: result.error };
 }
 
 const answerOf = (answer: StoredAnswer, replayed: boolean) =>
@@ -42,10 +55,11 @@ export const POST = withApiKey("csip", async ({ request, db, now, key }) => {
   try {
     outcome = await withTransaction(db, async (tx) => {
       const { results, notices } = await applyCsipRemovals({ tx, csipId: key.csipId, items: input.items, issuer: publicOrigin, sealingKey: getAppKeys().sealing, now });
-      const applied = results.filter((result) => result.status === 200).length;
+      const items = results.map(wireItem);
+      const applied = results.filter((result) => result.applied).length;
       const answer = {
-        status: overallStatus(results),
-        body: JSON.stringify({ results, summary: { items: results.length, applied, refused: results.length - applied } }),
+        status: overallStatus(items.map((item) => item.status)),
+        body: JSON.stringify({ results: items, summary: { items: results.length, applied, refused: results.length - applied } }),
       };
       if (idempotencyKey) await storeAnswer(tx, { csipId: key.csipId, key: idempotencyKey, hash, answer, now });
       return { answer, notices };

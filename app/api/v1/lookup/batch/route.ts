@@ -1,10 +1,10 @@
-import { getEnv } from "../../../../../env";
-import { ApiError } from "../../../../../lib/api/api-error";
-import { batchLookupMaxBytes } from "../../../../../lib/api/body-limits";
+import { getEnv } from "@/env";
+import { ApiError } from "@/http/problem";
+import { batchLookupMaxBytes } from "@/http/body-limits";
 import { parseCsiInput, batchLookupRequestSchema } from "@mimi-discovery/msp-kit";
-import { readJsonBody } from "../../../../../lib/api/read-json-body";
-import { withApiKey } from "../../../../../lib/api/with-api-key";
-import { lookupCsis, serializeLookup } from "../../../../../lib/lookup/lookup-csis";
+import { readJsonBody } from "@/http/read-json-body";
+import { withApiKey } from "@/http/with-api-key";
+import { lookupCsis, serializeLookup } from "@/lib/lookup/lookup-csis";
 
 export const dynamic = "force-dynamic";
 

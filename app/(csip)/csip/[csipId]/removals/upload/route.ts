@@ -1,18 +1,17 @@
-import { getDb } from "../../../../../../db/index";
-import { isDatabaseUnavailable } from "../../../../../../db/errors";
-import { getEnv } from "../../../../../../env";
-import { getCurrentSession } from "../../../../../../lib/app/current-session";
-import { getAppKeys, getTextDeliverer } from "../../../../../../lib/app/services";
-import { now } from "../../../../../../lib/clock";
-import { applyRemovalRows } from "../../../../../../lib/csip-console/apply-removal-rows";
-import { findMembership } from "../../../../../../lib/csip-console/list-memberships";
-import { CSV_LIMITS, parseRemovalCsv } from "../../../../../../lib/csip/parse-removal-csv";
-import { sendNotice } from "../../../../../../lib/notifications/notify";
+import { getDb } from "@/db/index";
+import { ApiError, problemResponse, toApiError, type ApiErrorCode } from "@/http/problem";
+import { getEnv } from "@/env";
+import { getCurrentSession } from "@/web/current-session";
+import { getAppKeys, getTextDeliverer } from "@/web/services";
+import { now } from "@/lib/clock";
+import { applyRemovalRows } from "@/lib/csip-console/apply-removal-rows";
+import { findMembership } from "@/lib/csip-console/list-memberships";
+import { CSV_LIMITS, parseRemovalCsv } from "@/lib/csip/parse-removal-csv";
+import { sendNotice } from "@/lib/notifications/notify";
 
 export const dynamic = "force-dynamic";
 
-const answer = (status: number, body: object) => Response.json(body, { status, headers: { "cache-control": "no-store" } });
-const refuse = (status: number, error: string) => answer(status, { ok: false, error });
+const refuse = (code: ApiErrorCode, detail: string) => problemResponse(getEnv().publicOrigin, new ApiError(code, detail));
 
 /**
  * A CSIP admin's CSV upload from the removals page: the raw file is the request body, streamed through the bounded
@@ -24,31 +23,32 @@ const refuse = (status: number, error: string) => answer(status, { ok: false, er
  * be an admin of this CSIP (404 otherwise, as for the pages), and the body must be text/csv (not a CORS-simple
  * type, so another site cannot even send it without a preflight we never answer).
  *
- * Answers 200 with one result per row, or 4xx with one sentence when the file as a whole cannot be read; nothing
+ * Answers 200 with one result per row, or a problem document (RFC 9457, as the API) whose detail is one sentence
+ * when the file as a whole cannot be read; nothing
  * is applied for a refused file or a refused row, and the valid rows go in one transaction.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ csipId: string }> }) {
   const env = getEnv();
-  if (request.headers.get("origin") !== env.publicOrigin) return refuse(403, "Upload the file from the CSIP console page.");
+  if (request.headers.get("origin") !== env.publicOrigin) return refuse("forbidden", "Upload the file from the CSIP console page.");
   const session = await getCurrentSession();
-  if (!session) return refuse(401, "Your session has ended. Sign in again, then upload the file.");
+  if (!session) return refuse("unauthorized", "Your session has ended. Sign in again, then upload the file.");
   const { csipId } = await params;
   const db = getDb();
   const membership = await findMembership(db, { userId: session.userId, csipId });
-  if (!membership) return refuse(404, "Not found.");
-  if (!/^text\/csv\s*(;|$)/iu.test(request.headers.get("content-type") ?? "")) return refuse(415, "Upload a CSV file (text/csv).");
+  if (!membership) return refuse("not_found", "Not found.");
+  if (!/^text\/csv\s*(;|$)/iu.test(request.headers.get("content-type") ?? "")) return refuse("unsupported_media_type", "Upload a CSV file (text/csv).");
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > CSV_LIMITS.maxBytes) {
     return refuse(
-      413,
+      "payload_too_large",
       `The file is larger than ${CSV_LIMITS.maxBytes / (1024 * 1024)} MB, the most one upload may hold. Split it into smaller files and upload each one.`,
     );
   }
-  if (!request.body) return refuse(400, "The file is empty. Its first line must be a header row naming csi and reason.");
+  if (!request.body) return refuse("malformed_request", "The file is empty. Its first line must be a header row naming csi and reason.");
 
   try {
     const parsed = await parseRemovalCsv(request.body);
-    if (!parsed.ok) return refuse(422, parsed.error);
+    if (!parsed.ok) return refuse("invalid_value", parsed.error);
     const { results, summary, notices } = await applyRemovalRows({
       db,
       csipId: membership.csipId,
@@ -61,10 +61,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ csi
     // After commit, best effort, as the API does: the portal shows every notice anyway.
     const deliverText = getTextDeliverer();
     await Promise.allSettled(notices.map((notice) => sendNotice(db, deliverText, notice)));
-    return answer(200, { ok: true, results, summary });
+    return Response.json({ results, summary }, { headers: { "cache-control": "no-store" } });
   } catch (error) {
-    if (isDatabaseUnavailable(error)) return refuse(503, "The service is temporarily unavailable. Nothing was changed; please try again shortly.");
-    console.error("CSV removal upload failed:", error instanceof Error ? error.name : typeof error, error);
-    return refuse(500, "Something went wrong on our side. Nothing was changed; please try again.");
+    // The API's one mapping: a down dependency is a 503, anything unknown a 500 that logs only the error's class.
+    return problemResponse(env.publicOrigin, toApiError(error));
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { batchLookupRequestSchema, lookupRequestSchema, batchLookupResponseSchema, dpMetadataSchema, jwksSchema, lookupResultSchema, problemSchema } from "@mimi-discovery/msp-kit";
-import { API_ERRORS } from "./api-error";
+import { API_ERRORS } from "./problem";
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation } from "./openapi";
 
 const ORIGIN = "https://dp.example";

@@ -2,8 +2,8 @@ import { SINGLE_LOOKUP_MAX_BYTES } from "./body-limits";
 import { z } from "zod";
 import { encodeBase64url, BINDING_JWS_TYPE, type LookupItem, type MappingDocument, type ServedMapping, batchLookupRequestSchema, lookupRequestSchema, parseCsiInput } from "@mimi-discovery/msp-kit";
 import { responseSchemaComponents } from "./response-schemas";
-import { dpMetadata } from "../mappings/dp-metadata";
-import { API_ERRORS, type ApiErrorCode } from "./api-error";
+import { dpMetadata } from "@/lib/mappings/dp-metadata";
+import { API_ERRORS, type ApiErrorCode } from "./problem";
 
 /**
  * The API's OpenAPI 3.1 document, generated from the zod schemas the routes validate with and the response

@@ -1,5 +1,5 @@
 import type { Adapter } from "@auth/core/adapters";
-import { hashSessionToken } from "./session-rules";
+import { hashSessionToken } from "@/lib/auth/session-rules";
 
 /**
  * Wraps an Auth.js adapter so that session tokens reach the database only as SHA-256 hashes. Auth.js keeps

@@ -1,17 +1,15 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { type z } from "zod";
-import { isDatabaseUnavailable } from "../../db/errors";
-import { MappingError } from "../mappings/mapping-error";
-import { PasskeyError } from "../passkeys/passkey-error";
+import { describeActionError } from "./action-errors";
 import type { ActionResult } from "./action-result";
 
 export type { ActionResult } from "./action-result";
 
 /**
  * The JSON twin of formAction, for actions the browser calls with objects (WebAuthn ceremonies, the mapping
- * editor): input validated by zod with per-path errors, domain errors turned into their message, a database
- * outage into a fail-closed message, anything else into a message that leaks nothing.
+ * editor): input validated by zod with per-path errors, every other failure turned into the message
+ * describeActionError gives it.
  */
 type Failure = Extract<ActionResult, { ok: false }>;
 
@@ -30,12 +28,7 @@ export function jsonAction<S extends z.ZodType, R extends ActionResult>(
       return await handler(parsed.data);
     } catch (error) {
       unstable_rethrow(error);
-      if (error instanceof PasskeyError || error instanceof MappingError) return { ok: false, message: error.message };
-      if (isDatabaseUnavailable(error)) {
-        return { ok: false, message: "The service is temporarily unavailable. Nothing was changed; please try again shortly." };
-      }
-      console.error("action failed:", error);
-      return { ok: false, message: "Something went wrong on our side. Nothing was changed; please try again." };
+      return { ok: false, message: describeActionError(error, "action") };
     }
   };
 }

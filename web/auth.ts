@@ -1,12 +1,12 @@
 import "server-only";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import NextAuth from "next-auth";
-import { getDb } from "./db/index";
-import { accounts, sessions, users, verificationTokens } from "./db/schema";
-import { getEnv } from "./env";
-import { withHashedSessionTokens } from "./lib/auth/hashed-session-adapter";
-import { cookieAttributes, sessionCookieName } from "./lib/auth/session-cookie";
-import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from "./lib/auth/session-rules";
+import { getDb } from "@/db/index";
+import { accounts, sessions, users, verificationTokens } from "@/db/schema";
+import { getEnv } from "@/env";
+import { withHashedSessionTokens } from "./hashed-session-adapter";
+import { cookieAttributes, sessionCookieName } from "@/lib/auth/session-cookie";
+import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from "@/lib/auth/session-rules";
 
 /**
  * Auth.js reads, extends and ends sessions stored in PostgreSQL. Sessions are started by our own proofs (a

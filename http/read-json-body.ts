@@ -1,4 +1,4 @@
-import { ApiError } from "./api-error";
+import { ApiError } from "./problem";
 
 /**
  * Reads a JSON body with a hard size limit: refused on the Content-Length header when it says too much, and

@@ -1,7 +1,7 @@
 import "server-only";
 import { notFound } from "next/navigation";
-import { getDb } from "../../db/index";
-import { isOperator } from "../operators/operators";
+import { getDb } from "@/db/index";
+import { isOperator } from "@/lib/operators/operators";
 import { requireSession, type CurrentSession } from "./current-session";
 
 /** The console exists only for operators: anyone else gets the same 404 as for a page that does not exist. */

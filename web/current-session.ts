@@ -2,9 +2,9 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { auth } from "../../auth";
-import { getEnv } from "../../env";
-import { sessionCookieName } from "../auth/session-cookie";
+import { auth } from "./auth";
+import { getEnv } from "@/env";
+import { sessionCookieName } from "@/lib/auth/session-cookie";
 
 export type CurrentSession = {
   userId: string;

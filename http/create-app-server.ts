@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
+import { ApiError, problemDocument, toApiError } from "./problem";
+import { SECURITY_HEADERS } from "./security-headers";
 import { serveWebHandler, type WebHandler } from "./serve-web-handler";
 
 export type AppServerOptions = {
@@ -13,6 +15,7 @@ export type AppServerOptions = {
 };
 
 const HSTS = "max-age=63072000; includeSubDomains";
+export const HTTPS_REQUIRED_DETAIL = "This API answers only over HTTPS.";
 
 /**
  * The HTTP server in front of Next's request handler. Whatever a client sent under CLIENT_IP_HEADER is
@@ -29,24 +32,20 @@ export function createAppServer(
     if (options.requireHttps) {
       res.setHeader("strict-transport-security", HSTS);
       if ((req.url ?? "").startsWith("/api/") && !arrivedOverTls(req, options.trustedProxies)) {
-        res.writeHead(403, { "content-type": "application/problem+json", "cache-control": "no-store" });
-        res.end(
-          JSON.stringify({
-            type: `${options.publicOrigin}/docs/api#error-https_required`,
-            title: "HTTPS is required",
-            status: 403,
-            detail: "This API answers only over HTTPS.",
-            code: "https_required",
-          }),
-        );
+        const { status, headers, body } = problemDocument(options.publicOrigin, new ApiError("https_required", HTTPS_REQUIRED_DETAIL));
+        res.writeHead(status, { ...SECURITY_HEADERS, ...headers }).end(body);
         return;
       }
     }
     const direct = req.method === "POST" ? options.directPost?.get((req.url ?? "").split("?")[0] ?? "") : undefined;
     if (direct) {
-      serveWebHandler(req, res, direct, options.publicOrigin).catch(() => {
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json" });
-        res.end();
+      serveWebHandler(req, res, direct, options.publicOrigin).catch((error: unknown) => {
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        const { status, headers, body } = problemDocument(options.publicOrigin, toApiError(error));
+        res.writeHead(status, { ...SECURITY_HEADERS, ...headers }).end(body);
       });
       return;
     }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { SECURITY_HEADERS } from "./security-headers";
 
 export type WebHandler = (request: Request) => Promise<Response>;
 
@@ -22,7 +23,7 @@ export async function serveWebHandler(req: IncomingMessage, res: ServerResponse,
     duplex: "half",
   } as RequestInit);
   const response = await handler(request);
-  const out: Record<string, string> = { "x-content-type-options": "nosniff" };
+  const out: Record<string, string> = { ...SECURITY_HEADERS };
   response.headers.forEach((value, name) => {
     out[name] = value;
   });

@@ -1,7 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { type z } from "zod";
-import { isDatabaseUnavailable } from "../../db/errors";
+import { describeActionError } from "./action-errors";
 
 import type { FormState } from "./form-state";
 
@@ -9,8 +9,8 @@ export type { FormState } from "./form-state";
 
 /**
  * Validates FormData with a zod schema, runs the handler, and turns failures into a FormState: invalid fields
- * get their own message, a database outage a 503-like message, and anything unexpected a message that leaks
- * nothing. Redirects and other Next.js control flow pass through.
+ * get their own message, and every other failure the message describeActionError gives it. Redirects and other
+ * Next.js control flow pass through.
  */
 export function formAction<S extends z.ZodType>(
   schemaOrFactory: S | (() => S),
@@ -36,11 +36,7 @@ export function formAction<S extends z.ZodType>(
       return await handler(parsed.data);
     } catch (error) {
       unstable_rethrow(error);
-      if (isDatabaseUnavailable(error)) {
-        return { tone: "error", message: "The service is temporarily unavailable. Nothing was changed; please try again shortly.", values: raw };
-      }
-      console.error("form action failed:", error instanceof Error ? error.name : typeof error, error);
-      return { tone: "error", message: "Something went wrong on our side. Nothing was changed; please try again.", values: raw };
+      return { tone: "error", message: describeActionError(error, "form action"), values: raw };
     }
   };
 }

@@ -1,10 +1,10 @@
-// No "server-only" marker: the lookup routes also run outside Next (lib/net/serve-web-handler.ts).
-import { getDb } from "../../db/index";
-import { getEnv, type Env } from "../../env";
-import { createPostgresBucketStore } from "../rate-limit/postgres-bucket-store";
-import { createRedisBucketStore } from "../rate-limit/redis-bucket-store";
-import { sharedRedis } from "../rate-limit/redis-client";
-import type { TokenBucketStore } from "../rate-limit/token-bucket";
+// No "server-only" marker: the lookup routes also run outside Next (http/serve-web-handler.ts).
+import { getDb } from "@/db/index";
+import { getEnv, type Env } from "@/env";
+import { createPostgresBucketStore } from "@/lib/rate-limit/postgres-bucket-store";
+import { createRedisBucketStore } from "@/lib/rate-limit/redis-bucket-store";
+import { sharedRedis } from "@/lib/rate-limit/redis-client";
+import type { TokenBucketStore } from "@/lib/rate-limit/token-bucket";
 
 let cached: { env: Env; store: TokenBucketStore } | undefined;
 

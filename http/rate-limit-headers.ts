@@ -1,4 +1,4 @@
-import type { BucketPolicy, TakeResult } from "../rate-limit/token-bucket";
+import type { BucketPolicy, TakeResult } from "@/lib/rate-limit/token-bucket";
 
 /** The RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): limit, what is left, seconds to full. */
 export function rateLimitHeaders(policy: BucketPolicy, taken: TakeResult): Record<string, string> {

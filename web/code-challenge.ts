@@ -1,15 +1,15 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { getDb } from "../../db/index";
-import type { OtpPurpose } from "../../db/schema";
-import { getEnv } from "../../env";
-import { challengeCookieName, cookieAttributes } from "../auth/session-cookie";
-import { now } from "../clock";
+import { getDb } from "@/db/index";
+import type { OtpPurpose } from "@/db/schema";
+import { getEnv } from "@/env";
+import { challengeCookieName, cookieAttributes } from "@/lib/auth/session-cookie";
+import { now } from "@/lib/clock";
 import type { Csi } from "@mimi-discovery/msp-kit";
-import { findChallenge, type ChallengeSummary } from "../otp/find-challenge";
-import { OtpError } from "../otp/otp-error";
-import { requestCode } from "../otp/request-code";
-import { OTP_RULES } from "../otp/rules";
+import { findChallenge, type ChallengeSummary } from "@/lib/otp/find-challenge";
+import { OtpError } from "@/lib/otp/otp-error";
+import { requestCode } from "@/lib/otp/request-code";
+import { OTP_RULES } from "@/lib/otp/rules";
 import type { FormState } from "./form-state";
 import { getAppKeys, getClientIp, getDeliverer } from "./services";
 

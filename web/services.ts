@@ -1,13 +1,13 @@
 import "server-only";
 import { headers } from "next/headers";
-import { getDb } from "../../db/index";
-import { getEnv } from "../../env";
-import { now } from "../clock";
-import { deriveAppKeys, type AppKeys } from "../crypto/app-keys";
-import { createDeliverer, createTextDeliverer, type TextMessage } from "../delivery/create-deliverer";
-import type { DeliverCode } from "../otp/request-code";
-import { CLIENT_IP_HEADER } from "../net/client-ip";
-import { relyingPartyFor, type RelyingParty } from "../passkeys/relying-party";
+import { getDb } from "@/db/index";
+import { getEnv } from "@/env";
+import { now } from "@/lib/clock";
+import { deriveAppKeys, type AppKeys } from "@/lib/crypto/app-keys";
+import { createDeliverer, createTextDeliverer, type TextMessage } from "@/lib/delivery/create-deliverer";
+import type { DeliverCode } from "@/lib/otp/request-code";
+import { CLIENT_IP_HEADER } from "@/http/client-ip";
+import { relyingPartyFor, type RelyingParty } from "@/lib/passkeys/relying-party";
 
 let keys: AppKeys | undefined;
 

@@ -1,14 +1,11 @@
-// No "server-only" marker: the custom server also runs this outside Next (lib/net/serve-web-handler.ts).
-import { ZodError } from "zod";
-import type { Database } from "../../db/client";
-import { getDb } from "../../db/index";
-import { isDatabaseUnavailable } from "../../db/errors";
-import { getEnv } from "../../env";
-import { authenticateApiKey, type AuthenticatedKey } from "../api-keys/manage-api-keys";
-import { getBucketStore } from "../app/rate-limit-store";
-import { now as clockNow } from "../clock";
-import { RateLimitStoreUnavailable } from "../rate-limit/token-bucket";
-import { ApiError, problemResponse } from "./api-error";
+// No "server-only" marker: the custom server also runs this outside Next (http/serve-web-handler.ts).
+import type { Database } from "@/db/client";
+import { getDb } from "@/db/index";
+import { getEnv } from "@/env";
+import { authenticateApiKey, type AuthenticatedKey } from "@/lib/api-keys/manage-api-keys";
+import { getBucketStore } from "./bucket-store";
+import { now as clockNow } from "@/lib/clock";
+import { ApiError, problemResponse, toApiError } from "./problem";
 import { rateLimitHeaders } from "./rate-limit-headers";
 
 export type ApiContext<Owner extends AuthenticatedKey["ownerKind"]> = {
@@ -61,21 +58,9 @@ export function withApiKey<Owner extends AuthenticatedKey["ownerKind"]>(
       for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
       return response;
     } catch (error) {
-      return problemResponse(origin, toApiError(error, limitHeaders));
+      const refusal = toApiError(error);
+      // A refusal after a charge still tells the caller where its bucket stands.
+      return problemResponse(origin, new ApiError(refusal.code, refusal.detail, { ...limitHeaders, ...refusal.headers }, refusal.extra));
     }
   };
-}
-
-function toApiError(error: unknown, limitHeaders: Record<string, string>): ApiError {
-  if (error instanceof ApiError) return new ApiError(error.code, error.detail, { ...limitHeaders, ...error.headers }, error.extra);
-  if (error instanceof ZodError) {
-    const issues = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-    return new ApiError("invalid_value", issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; "), {}, { issues });
-  }
-  if (error instanceof RateLimitStoreUnavailable || isDatabaseUnavailable(error)) {
-    return new ApiError("service_unavailable", "A dependency of this service is down. Nothing was done; try again shortly.", { "retry-after": "5" });
-  }
-  // Only the error's class: a query's message can carry the identifiers it was asked about.
-  console.error("api: unexpected error", (error as Error)?.name ?? typeof error);
-  return new ApiError("internal_error", "Something went wrong on our side. Nothing was changed.");
 }

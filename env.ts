@@ -186,12 +186,18 @@ function readOrCreateLocalSecret(dataDir: string): string {
   }
 }
 
+// Cached on globalThis: the custom server and Next's bundle load this module separately and share one answer.
 const cacheKey = Symbol.for("mimi.env");
-type EnvCache = { [cacheKey]?: Env };
+const cache = globalThis as { [cacheKey]?: Env };
 
-/** The process's configuration. Cached on globalThis: the custom server and Next's bundle share one answer. */
+/** The process's configuration, parsed from process.env on first use. */
 export function getEnv(): Env {
-  const cache = globalThis as EnvCache;
   cache[cacheKey] ??= parseEnv(process.env);
   return cache[cacheKey];
+}
+
+/** Makes `env` the process's configuration from now on: the seam through which tests configure the app. */
+export function installEnv(env: Env): Env {
+  cache[cacheKey] = env;
+  return env;
 }

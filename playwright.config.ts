@@ -1,12 +1,15 @@
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = 3210;
+const SMOKE_PORT = 3211;
 const origin = `http://localhost:${PORT}`;
 
 /**
- * e2e runs the production build (`next build`, then the custom server) on an embedded PGlite in its own data
- * folder, with Debian's Chromium. The server trusts loopback as a proxy so that each test can present its own
- * client address (X-Forwarded-For) and per-IP code limits do not leak from one test into another.
+ * e2e runs the production build (`next build`, then the custom server) in Debian's Chromium. Every spec runs
+ * against a fresh PostgreSQL database when TEST_DATABASE_URL names a server (CI sets it), else against the
+ * embedded database; the smoke spec runs against the embedded database always (e2e/support/serve.ts starts both).
+ * The servers trust loopback as a proxy so that each test can present its own client address (X-Forwarded-For),
+ * and per-IP code limits do not leak from one test into another.
  */
 export default defineConfig({
   testDir: "./e2e",
@@ -17,7 +20,6 @@ export default defineConfig({
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   timeout: 60_000,
   use: {
-    baseURL: origin,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
@@ -34,26 +36,23 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "ui", use: { ...devices["Desktop Chrome"], channel: undefined } },
+    { name: "ui", testIgnore: /smoke\.spec\.ts$/u, use: { ...devices["Desktop Chrome"], channel: undefined, baseURL: origin } },
+    { name: "embedded", testMatch: /smoke\.spec\.ts$/u, use: { ...devices["Desktop Chrome"], channel: undefined, baseURL: `http://localhost:${SMOKE_PORT}` } },
   ],
   webServer: {
-    command: "rm -rf .data/e2e && npm run build && npm run serve",
+    command: "npm run build && tsx e2e/support/serve.ts",
     url: `${origin}/api/health`,
     reuseExistingServer: !process.env.CI,
-    timeout: 180_000,
+    // SIGTERM, so that serve.ts stops the servers and drops the fresh database (the default is SIGKILL).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    timeout: 240_000,
     stdout: "ignore",
     stderr: "pipe",
     env: {
-      PORT: String(PORT),
-      HOST: "localhost",
-      DATA_DIR: ".data/e2e",
-      TEST_HOOKS: "1",
-      OPERATORS: "operator@example.com",
-      TRUSTED_PROXIES: "127.0.0.1,::1",
-      PHONE_REGIONS: "US,GB,FR,CA",
+      E2E_PORT: String(PORT),
+      E2E_SMOKE_PORT: String(SMOKE_PORT),
+      E2E_DATABASE_URL: process.env.TEST_DATABASE_URL ?? "",
       NEXT_TELEMETRY_DISABLED: "1",
-      // e2e exercises the embedded database even where the suite's unit tests use a PostgreSQL server.
-      DATABASE_URL: "",
     },
   },
 });

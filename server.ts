@@ -52,15 +52,21 @@ async function main(): Promise<void> {
   await app.prepare();
   const trustedProxies = createTrustedProxyList(env.trustedProxies);
 
+  // The same handlers Next would run, minus Next's per-request cost on the hottest path.
+  const directPost = new Map([
+    ["/api/v1/lookup", lookupOne],
+    ["/api/v1/lookup/batch", lookupBatch],
+  ]);
+  if (env.testHooks) {
+    // Loaded only here, and only then: no production build or start ever contains a test hook.
+    const { testHookRoutes } = await import("./test/hooks/routes");
+    for (const [path, hook] of testHookRoutes()) directPost.set(path, hook);
+  }
   const server = createAppServer(handle, {
     trustedProxies,
     requireHttps: env.deployment === "production",
     publicOrigin: env.publicOrigin,
-    // The same handlers Next would run, minus Next's per-request cost on the hottest path.
-    directPost: new Map([
-      ["/api/v1/lookup", lookupOne],
-      ["/api/v1/lookup/batch", lookupBatch],
-    ]),
+    directPost,
   });
   server.listen(env.port, env.host, () => {
     console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);

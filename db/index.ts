@@ -4,27 +4,34 @@ import { openRawClient, wrapClient, type Database, type RawClient } from "./clie
 
 export type { Database } from "./client";
 
-const clientKey = Symbol.for("mimi.db.client");
-type ClientHolder = { [clientKey]?: RawClient };
+type Installed = { raw: RawClient; db: Database };
+// On globalThis because the custom server and Next's bundle load this module separately, and PGlite must be opened
+// once per process and data folder. Nothing outside this file touches the key: installDatabase is the seam.
+const installedKey = Symbol.for("mimi.db");
+const holder = globalThis as { [installedKey]?: Installed };
 
 /**
- * The process's database client, created on first use. It lives on globalThis because the custom server and
- * Next's bundle load this module separately, and PGlite must be opened once per process and data folder.
+ * Makes `raw` the process's database: what getDb() and getRawClient() answer from now on. The server does not need
+ * to call it (the first getDb() opens the configured database); tests call it to give each harness its own.
  */
-export function getRawClient(): RawClient {
-  const holder = globalThis as ClientHolder;
-  if (!holder[clientKey]) {
-    const env = getEnv();
-    holder[clientKey] = openRawClient(
-      env.databaseUrl ? { url: env.databaseUrl } : { dataDir: path.join(env.dataDir, "pglite") },
-    );
-  }
-  return holder[clientKey];
+export function installDatabase(raw: RawClient): Database {
+  const installed = { raw, db: wrapClient(raw) };
+  holder[installedKey] = installed;
+  return installed.db;
 }
 
-let database: Database | undefined;
+function installed(): Installed {
+  if (!holder[installedKey]) {
+    const env = getEnv();
+    installDatabase(openRawClient(env.databaseUrl ? { url: env.databaseUrl } : { dataDir: path.join(env.dataDir, "pglite") }));
+  }
+  return holder[installedKey]!;
+}
+
+export function getRawClient(): RawClient {
+  return installed().raw;
+}
 
 export function getDb(): Database {
-  database ??= wrapClient(getRawClient());
-  return database;
+  return installed().db;
 }

@@ -1,13 +1,12 @@
 import { enterCode, expect, requestSignInCode, test } from "./fixtures";
 
 test.describe("account identifiers", () => {
-  test("add a second identifier, then sign in with it to the same account", async ({ page, clientIp, unique, outbox }) => {
+  test("add a second identifier, then sign in with it to the same account", async ({ page, clientIp, unique, outbox, users }) => {
     void clientIp;
     const email = `grace.${unique}@example.com`;
     const phone = `+336${String(Date.now()).slice(-8)}`;
-    await requestSignInCode(page, email);
-    await enterCode(page, await outbox.codeFor(email));
-    await expect(page).toHaveURL(/\/account/);
+    await users.create({ identifier: email });
+    await page.goto("/account");
 
     await page.getByLabel("New phone number or email address").fill(phone);
     await page.getByRole("button", { name: "Send code" }).click();
@@ -23,12 +22,12 @@ test.describe("account identifiers", () => {
     await expect(page.getByRole("region", { name: "Your identifiers" }).getByRole("listitem").filter({ hasText: email })).toHaveCount(1);
   });
 
-  test("removing an identifier needs a fresh confirmation; the last one stays", async ({ page, clientIp, unique, outbox, clock, checkA11y }) => {
+  test("removing an identifier needs a fresh confirmation; the last one stays", async ({ page, clientIp, unique, outbox, clock, checkA11y, users }) => {
     void clientIp;
     const first = `hopper.${unique}@example.com`;
     const second = `hopper2.${unique}@example.com`;
-    await requestSignInCode(page, first);
-    await enterCode(page, await outbox.codeFor(first));
+    await users.create({ identifier: first });
+    await page.goto("/account");
     await page.getByLabel("New phone number or email address").fill(second);
     await page.getByRole("button", { name: "Send code" }).click();
     await enterCode(page, await outbox.codeFor(second), "Add identifier");

@@ -1,12 +1,12 @@
 import type { APIRequestContext } from "@playwright/test";
-import { enterCode, expect, requestSignInCode, signInWithEmail, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 
 /** A CSIP with approved claims whose admin is the account holding `memberEmail`, through the test hook. */
 async function seedCsip(
   request: APIRequestContext,
   data: { name: string; claims: { kind: "e164_prefix" | "email_domain"; value: string }[]; memberEmail: string },
 ): Promise<string> {
-  const response = await request.post("/api/test-hooks/seed-csip", { data });
+  const response = await request.post("/__test/csip", { data });
   expect(response.status(), await response.text()).toBe(200);
   return ((await response.json()) as { csipId: string }).csipId;
 }
@@ -18,7 +18,7 @@ test.describe("CSIP console", () => {
     baseURL,
     clientIp,
     unique,
-    outbox,
+    users,
     authenticator,
     checkA11y,
     request,
@@ -33,9 +33,8 @@ test.describe("CSIP console", () => {
     const domain = `csip-e2e-${unique}.example`;
 
     // The recipient: proves the number, registers a passkey, publishes a mapping for it.
-    await requestSignInCode(page, number);
-    await enterCode(page, await outbox.codeFor(number));
-    await expect(page).toHaveURL(/\/account/);
+    await users.create({ identifier: number });
+    await page.goto("/account");
     const passkeys = page.getByRole("region", { name: "Passkeys" });
     await passkeys.getByLabel("Passkey name").fill("E2E phone");
     await passkeys.getByRole("button", { name: "Register a passkey" }).click();
@@ -52,7 +51,7 @@ test.describe("CSIP console", () => {
     const adminContext = await browser.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-for": `198.19.${Number(block.slice(0, 2)) % 250}.${(Number(block.slice(2, 4)) % 250) + 1}` } });
     const admin = await adminContext.newPage();
     const adminEmail = `csip-admin.${unique}@example.com`;
-    await signInWithEmail(admin, adminEmail, outbox.codeFor);
+    await users.create({ identifier: adminEmail, context: adminContext });
     const csipId = await seedCsip(request, {
       name: `E2E Telco ${unique}`,
       claims: [
@@ -199,9 +198,10 @@ test.describe("CSIP console", () => {
     await adminContext.close();
   });
 
-  test("the console does not exist for someone who administers no CSIP", async ({ page, clientIp, unique, outbox }) => {
+  test("the console does not exist for someone who administers no CSIP", async ({ page, clientIp, unique, users }) => {
     void clientIp;
-    await signInWithEmail(page, `not-a-csip.${unique}@example.com`, outbox.codeFor);
+    await users.create({ identifier: `not-a-csip.${unique}@example.com` });
+    await page.goto("/account");
     expect((await page.goto("/csip"))?.status()).toBe(404);
     expect((await page.goto("/csip/123e4567-e89b-42d3-a456-426614174000/removals"))?.status()).toBe(404);
     const upload = await page.request.post("/csip/123e4567-e89b-42d3-a456-426614174000/removals/upload", {

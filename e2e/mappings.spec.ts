@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { expect, signInWithEmail, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 
 const run = promisify(execFile);
 
@@ -21,14 +21,15 @@ test.describe("passkeys and signed mappings", () => {
     page,
     clientIp,
     unique,
-    outbox,
+    users,
     authenticator,
     checkA11y,
     baseURL,
   }) => {
     void clientIp;
     const email = `bob.${unique}@example.com`;
-    await signInWithEmail(page, email, outbox.codeFor);
+    await users.create({ identifier: email });
+    await page.goto("/account");
 
     const passkeys = page.getByRole("region", { name: "Passkeys" });
     await expect(passkeys.getByText("No passkey yet")).toBeVisible();

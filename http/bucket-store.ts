@@ -6,7 +6,9 @@ import { createRedisBucketStore } from "@/lib/rate-limit/redis-bucket-store";
 import { sharedRedis } from "@/lib/rate-limit/redis-client";
 import type { TokenBucketStore } from "@/lib/rate-limit/token-bucket";
 
-let cached: { env: Env; store: TokenBucketStore } | undefined;
+import type { Database } from "@/db/client";
+
+let cached: { env: Env; db: Database; store: TokenBucketStore } | undefined;
 
 /**
  * Where lookup buckets live: Redis when REDIS_URL is set, else PostgreSQL. A connection is all a process keeps;
@@ -14,13 +16,10 @@ let cached: { env: Env; store: TokenBucketStore } | undefined;
  */
 export function getBucketStore(): TokenBucketStore {
   const env = getEnv();
-  if (cached?.env === env) return cached.store;
-  let store: TokenBucketStore;
-  if (env.redisUrl) {
-    store = createRedisBucketStore(sharedRedis(env.redisUrl));
-  } else {
-    store = createPostgresBucketStore(getDb());
-  }
-  cached = { env, store };
+  const db = getDb();
+  // Rebuilt when the configuration or the database is replaced (installEnv, installDatabase), never per request.
+  if (cached?.env === env && cached.db === db) return cached.store;
+  const store = env.redisUrl ? createRedisBucketStore(sharedRedis(env.redisUrl)) : createPostgresBucketStore(db);
+  cached = { env, db, store };
   return store;
 }

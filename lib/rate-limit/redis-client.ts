@@ -1,7 +1,8 @@
 import { Redis } from "ioredis";
 
+// On globalThis: the custom server and Next's bundle share the connections. One per URL.
 const holderKey = Symbol.for("mimi.redis");
-type Holder = { [holderKey]?: Redis };
+const holder = globalThis as { [holderKey]?: Map<string, Redis> };
 
 /**
  * One Redis connection per process (on globalThis: the custom server and Next's bundle share it). Commands are
@@ -9,9 +10,10 @@ type Holder = { [holderKey]?: Redis };
  * closed. Lazy: the bucket store waits for the first connection, so requests do not race the handshake.
  */
 export function sharedRedis(url: string): Redis {
-  const holder = globalThis as Holder;
-  if (!holder[holderKey]) {
-    const client = new Redis(url, {
+  const clients = (holder[holderKey] ??= new Map());
+  let client = clients.get(url);
+  if (!client) {
+    client = new Redis(url, {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
@@ -21,7 +23,13 @@ export function sharedRedis(url: string): Redis {
     });
     // Failures reach each request as a 503; the event itself carries nothing to act on.
     client.on("error", () => {});
-    holder[holderKey] = client;
+    clients.set(url, client);
   }
-  return holder[holderKey];
+  return client;
+}
+
+/** Closes every shared connection (at shutdown, and between tests), so the next sharedRedis() connects afresh. */
+export function closeSharedRedis(): void {
+  for (const client of holder[holderKey]?.values() ?? []) client.disconnect();
+  holder[holderKey]?.clear();
 }

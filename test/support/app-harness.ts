@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { csipClaims, csips, identifiers, msps } from "@/db/schema";
-import { parseEnv, type Env } from "@/env";
+import { installDatabase } from "@/db/index";
+import { installEnv, parseEnv, type Env } from "@/env";
+import { closeSharedRedis } from "@/lib/rate-limit/redis-client";
 import { signInWithCode } from "@/lib/accounts/sign-in-with-code";
 import { generateApiKey } from "@/lib/api-keys/api-key-format";
 import { apiKeys } from "@/db/schema";
@@ -33,9 +35,8 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
     MAX_BATCH: "50",
     ...overrides,
   });
-  const holder = globalThis as Record<symbol, unknown>;
-  holder[Symbol.for("mimi.env")] = env;
-  holder[Symbol.for("mimi.db.client")] = testDb.raw;
+  installEnv(env);
+  installDatabase(testDb.raw);
   await ensureSigningKey(testDb.db, testKeys.sealing);
   await seedDemoMsps(testDb.db);
   const db = testDb.db;
@@ -46,7 +47,10 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
     db,
     env,
     origin,
-    close: () => testDb.close(),
+    close: async () => {
+      closeSharedRedis();
+      await testDb.close();
+    },
 
     /** An MSP key as the operator console issues it; limits set on the MSP. */
     async mspKey(mspId = "chat.example", limits: { burst?: number; refill?: number } = {}): Promise<string> {

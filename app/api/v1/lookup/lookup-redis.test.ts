@@ -1,18 +1,14 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { apiRequest, createAppHarness } from "@/test/support/app-harness";
 import { testEnv } from "@/test/support/test-env";
-import { POST as batchLookup } from "@/app/api/v1/lookup/batch/route";
+import { POST as batchLookup } from "./batch/route";
 import { POST as lookup } from "./route";
 
 // Runs against a real Redis when TEST_REDIS_URL is set (CI sets it); a newcomer's `npm test` needs none.
 const REDIS_URL = testEnv.TEST_REDIS_URL;
-const redisHolder = Symbol.for("mimi.redis");
 let app: Awaited<ReturnType<typeof createAppHarness>> | undefined;
 
 afterEach(async () => {
-  const holder = globalThis as Record<symbol, { quit?: () => Promise<unknown>; disconnect?: () => void } | undefined>;
-  holder[redisHolder]?.disconnect?.();
-  delete holder[redisHolder];
   await app?.close();
   app = undefined;
 });

@@ -4,12 +4,10 @@ import { getDb } from "@/db/index";
 import { isUniqueViolation } from "@/db/errors";
 import { csipClaims, csipMembers, csips, identifiers } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
-import { getEnv } from "@/env";
 import { now } from "@/lib/clock";
 import { normaliseClaimValue } from "@/lib/csip/claims";
 import { IdentifierError, normalizeEmail } from "@mimi-discovery/msp-kit";
-
-export const dynamic = "force-dynamic";
+import { hookAnswer, readHookBody } from "./hook-body";
 
 const body = z
   .object({
@@ -22,19 +20,17 @@ const body = z
 /**
  * Creates a CSIP with APPROVED claims and makes the account holding `memberEmail` (a verified identifier) its admin,
  * for e2e tests of the CSIP console: the operator's screens for this are not what those tests exercise, and the
- * tests cannot reach the embedded database while the server holds it. Exists only with TEST_HOOKS=1, never in
- * production (env.ts refuses that combination).
+ * tests cannot reach the embedded database while the server holds it.
  */
-export async function POST(request: Request) {
-  if (!getEnv().testHooks) return new Response("Not found", { status: 404 });
-  const parsed = body.safeParse(await request.json().catch(() => null));
-  if (!parsed.success) return Response.json({ error: parsed.error.issues[0]?.message ?? "invalid body" }, { status: 422 });
+export async function seedCsip(request: Request): Promise<Response> {
+  const parsed = await readHookBody(request, body);
+  if (!parsed.ok) return parsed.response;
   const { name, memberEmail } = parsed.data;
 
   const claims: { kind: "e164_prefix" | "email_domain"; value: string }[] = [];
   for (const claim of parsed.data.claims) {
     const normalised = normaliseClaimValue(claim.kind, claim.value);
-    if (!normalised.ok) return Response.json({ error: `${claim.value}: ${normalised.message}` }, { status: 422 });
+    if (!normalised.ok) return hookAnswer(422, { error: `${claim.value}: ${normalised.message}` });
     claims.push({ kind: claim.kind, value: normalised.value });
   }
   let uri: string;
@@ -42,7 +38,7 @@ export async function POST(request: Request) {
     uri = normalizeEmail(memberEmail).uri;
   } catch (error) {
     if (!(error instanceof IdentifierError)) throw error;
-    return Response.json({ error: `memberEmail: ${error.message}` }, { status: 422 });
+    return hookAnswer(422, { error: `memberEmail: ${error.message}` });
   }
 
   const db = getDb();
@@ -58,10 +54,10 @@ export async function POST(request: Request) {
       await tx.insert(csipMembers).values({ csipId: csip!.id, userId: holder.userId, addedAt: at });
       return csip!.id;
     });
-    if (!csipId) return Response.json({ error: "No account holds that email address; sign in with it first." }, { status: 404 });
-    return Response.json({ csipId });
+    if (!csipId) return hookAnswer(404, { error: "No account holds that email address; sign in with it first." });
+    return hookAnswer(200, { csipId });
   } catch (error) {
-    if (isUniqueViolation(error)) return Response.json({ error: "Another CSIP already holds one of these claims." }, { status: 409 });
+    if (isUniqueViolation(error)) return hookAnswer(409, { error: "Another CSIP already holds one of these claims." });
     throw error;
   }
 }

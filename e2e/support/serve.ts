@@ -1,0 +1,81 @@
+/**
+ * The e2e servers, started by Playwright's webServer after `npm run build`: the main one (every spec but the smoke
+ * spec) on a fresh PostgreSQL database when E2E_DATABASE_URL names a server (CI), else on the embedded database;
+ * and the smoke one always on the embedded database, so the path a newcomer's `npm start` takes is tried too.
+ * Both are the production server (`npm run serve`). The fresh database is dropped when Playwright stops us.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import postgres from "postgres";
+
+const mainPort = Number(process.env.E2E_PORT ?? 3210);
+const smokePort = Number(process.env.E2E_SMOKE_PORT ?? 3211);
+const serverUrl = process.env.E2E_DATABASE_URL || undefined;
+const children: ChildProcess[] = [];
+let dropDatabase: (() => Promise<void>) | undefined;
+let stopping = false;
+
+async function freshDatabase(url: string): Promise<string> {
+  const name = `mimi_e2e_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  dropDatabase = async () => {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  };
+  const fresh = new URL(url);
+  fresh.pathname = `/${name}`;
+  return fresh.toString();
+}
+
+function serve(port: number, env: Record<string, string>): ChildProcess {
+  // `npm run serve` without npm in between, so that our SIGTERM reaches the server itself.
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "localhost", ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`e2e: the server on port ${port} stopped (${signal ?? code}); stopping the others`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitForHealth(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt += 1) {
+    const ok = await fetch(`http://localhost:${port}/api/health`).then((response) => response.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the server on port ${port} did not become healthy`);
+}
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined)));
+  await dropDatabase?.().catch((error: unknown) => console.error("e2e: could not drop the e2e database:", (error as Error).message));
+  process.exit(code);
+}
+process.on("SIGTERM", () => void stop(0));
+process.on("SIGINT", () => void stop(0));
+
+const shared = { TEST_HOOKS: "1", OPERATORS: "operator@example.com", TRUSTED_PROXIES: "127.0.0.1,::1", PHONE_REGIONS: "US,GB,FR,CA", NEXT_TELEMETRY_DISABLED: "1" };
+rmSync(".data/e2e", { recursive: true, force: true });
+rmSync(".data/e2e-smoke", { recursive: true, force: true });
+try {
+  // The smoke server first: the main one's health URL is what Playwright waits for, so it answers last.
+  serve(smokePort, { ...shared, DATA_DIR: ".data/e2e-smoke", DATABASE_URL: "" });
+  await waitForHealth(smokePort);
+  const databaseUrl = serverUrl ? await freshDatabase(serverUrl) : "";
+  serve(mainPort, { ...shared, DATA_DIR: ".data/e2e", DATABASE_URL: databaseUrl });
+  console.log(`e2e: main server on ${databaseUrl ? "PostgreSQL" : "the embedded database"}, smoke server on the embedded database`);
+} catch (error) {
+  console.error("e2e:", (error as Error).message);
+  await stop(1);
+}

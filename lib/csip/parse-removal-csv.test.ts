@@ -370,3 +370,27 @@ describe("parseRemovalCsv: limits, refused early without reading the rest", () =
     await expect(parseRemovalCsv(stream)).rejects.toThrow("connection reset");
   });
 });
+
+describe("parseRemovalCsv: a row of nothing but separators", () => {
+  it("refuses the file as soon as a row passes 16 values, without tokenising the rest", async () => {
+    const refusal = await refusalOf(encode(`csi,reason\n+1 408 555 1212,released\n${",".repeat(1_500_000)}\n`));
+    expect(refusal).toBe(
+      "Line 3 has more than 16 values, and a removal file has at most 3 columns (csi and reason (in any order), and optionally receiving_csip). " +
+        "Check that the columns are separated by a comma and upload the file again.",
+    );
+  });
+
+  it("still reports a row with a few values too many on that row", async () => {
+    expect(await errorsOf("csi,reason\n+1 408 555 1212,released,x,y\n")).toEqual(["Line 2: this row has 4 values but the header row has 2 columns."]);
+  });
+
+  it("refuses a last line without a line break that has too many values", async () => {
+    expect(await refusalOf(encode(`csi,reason\n${",".repeat(20)}`))).toMatch(/^Line 2 has more than 16 values/u);
+  });
+});
+
+describe("parseRemovalCsv: a header of nothing but separators", () => {
+  it("refuses it once line 1 passes 1,000 values", async () => {
+    expect(await refusalOf(encode(`${",".repeat(1_500_000)}\n+1 408 555 1212,released\n`))).toMatch(/^Line 1 has more than 1000 values/u);
+  });
+});

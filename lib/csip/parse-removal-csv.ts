@@ -1,6 +1,7 @@
-import { IdentifierError, parseIdentifier } from "@mimi-discovery/msp-kit";
+import { CSIP_REMOVAL_REASONS, IdentifierError, parseIdentifier, type CsipRemovalReason } from "@mimi-discovery/msp-kit";
+import { CsvRecordReader, readFirstLine, TooManyValuesError, UnclosedQuoteError, type CsvRecord, type CsvRecordOptions } from "./csv-records";
 
-export type RemovalReason = "released" | "reassigned" | "ported_out" | "other";
+export type RemovalReason = CsipRemovalReason;
 
 /**
  * One data row, in file order. `line`: the physical line it starts on (the header is line 1). `input`: the csi cell
@@ -24,12 +25,14 @@ export const CSV_LIMITS: Readonly<CsvLimits> = Object.freeze({
   maxFieldLength: 512,
 });
 
-const REASONS: readonly RemovalReason[] = ["released", "reassigned", "ported_out", "other"];
+const REASONS: readonly RemovalReason[] = CSIP_REMOVAL_REASONS;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
 const SAVE_AS_UTF8 = 'Save it from your spreadsheet as "CSV UTF-8" and upload it again.';
 const EXPECTED_COLUMNS = "csi and reason (in any order), and optionally receiving_csip";
 /** A header has three columns at most; more are counted but not kept. */
 const MAX_HEADER_CELLS = 16;
+/** A header row of more values than this is no header a person wrote; reading stops there (see maxValues). */
+const MAX_HEADER_VALUES = 1000;
 
 /**
  * Reads a CSIP admin's bulk-removal upload (protocol section 5) into one result per row, without applying anything.
@@ -39,10 +42,11 @@ const MAX_HEADER_CELLS = 16;
  * A file is refused as a whole when it cannot be read as a whole (encoding, size, header, row count, a quote that is
  * never closed); anything wrong with one row is reported on that row, so the admin sees every problem at once.
  *
- * Decisions: UTF-8 only, a UTF-8 BOM is dropped; the separator is a comma, or a semicolon when the header row has
- * semicolons and no commas (spreadsheets in locales with a decimal comma save CSV that way); CRLF, LF and a lone CR
- * all end a line; `reason` is read trimmed and case-insensitively; `input` is never formula-escaped (a + number is
- * a number), so whoever writes it back into a spreadsheet must escape it there.
+ * The decoding, the separator, the header and the row rules are here; the CSV syntax is csv-parse's, read through
+ * csv-records.ts. Decisions: UTF-8 only, a UTF-8 BOM is dropped; the separator is a comma, or a semicolon when the
+ * header row has semicolons and no commas (spreadsheets in locales with a decimal comma save CSV that way); CRLF, LF
+ * and a lone CR all end a line; `reason` is read trimmed and case-insensitively; `input` is never formula-escaped
+ * (a + number is a number), so whoever writes it back into a spreadsheet must escape it there.
  */
 export async function parseRemovalCsv(
   input: ReadableStream<Uint8Array> | Uint8Array,
@@ -50,9 +54,9 @@ export async function parseRemovalCsv(
 ): Promise<CsvParseResult> {
   const reader = new RemovalCsvReader(limits);
   try {
-    if (input instanceof Uint8Array) reader.pushBytes(input);
+    if (input instanceof Uint8Array) await reader.pushBytes(input);
     else await pump(input, reader);
-    return reader.finish();
+    return await reader.finish();
   } catch (error) {
     if (error instanceof CsvRefusal) return { ok: false, error: error.message };
     throw error;
@@ -66,7 +70,7 @@ async function pump(stream: ReadableStream<Uint8Array>, reader: RemovalCsvReader
     for (;;) {
       const { done, value } = await source.read();
       if (done) return;
-      reader.pushBytes(value);
+      await reader.pushBytes(value);
     }
   } catch (error) {
     await source.cancel(error instanceof CsvRefusal ? error.message : "parse failed").catch(() => undefined);
@@ -85,14 +89,15 @@ class RemovalCsvReader {
   private head: Uint8Array | undefined = new Uint8Array(0); // the first bytes, held until a UTF-16 BOM can be ruled out
   private readonly decoder = new TextDecoder("utf-8", { fatal: true }); // drops a UTF-8 BOM by itself
   private firstLine: string | undefined = ""; // text held until the header line ends and the separator is known
-  private tokenizer: CsvTokenizer | undefined;
+  private separator: "," | ";" = ",";
+  private records: CsvRecordReader | undefined;
   private header: Header | undefined;
   private readonly rows: CsvRow[] = [];
   private readonly seen = new Map<string, number>(); // csi URI -> line it was first listed on
 
   constructor(private readonly limits: CsvLimits) {}
 
-  pushBytes(chunk: Uint8Array): void {
+  async pushBytes(chunk: Uint8Array): Promise<void> {
     this.bytes += chunk.length;
     if (this.bytes > this.limits.maxBytes) {
       throw new CsvRefusal(
@@ -107,15 +112,24 @@ class RemovalCsvReader {
       if (this.head) return;
       checkNotUtf16(bytes);
     }
-    this.pushText(this.decode(bytes, true));
+    await this.pushText(this.decode(bytes, true));
   }
 
-  finish(): CsvParseResult {
+  async finish(): Promise<CsvParseResult> {
     if (this.head) checkNotUtf16(this.head);
-    this.pushText(this.decode(this.head ?? new Uint8Array(0), false));
+    await this.pushText(this.decode(this.head ?? new Uint8Array(0), false));
     this.head = undefined;
-    this.startTokenizer();
-    this.tokenizer!.end();
+    const records = this.records ?? (await this.startRecords()); // a file without a line break
+    try {
+      await records.end();
+    } catch (error) {
+      if (error instanceof TooManyValuesError) throw this.tooManyValues(error);
+      if (!(error instanceof UnclosedQuoteError)) throw error;
+      throw new CsvRefusal(
+        `Line ${error.line}: a value opens with a double quote (") that is never closed, so the rest of the file ` +
+          "cannot be read. Close or remove that quote and upload the file again.",
+      );
+    }
     if (!this.header) throw new CsvRefusal(`The file is empty. Its first line must be a header row naming ${EXPECTED_COLUMNS}.`);
     if (this.rows.length === 0) throw new CsvRefusal("The file has a header row but no identifiers to remove.");
     const validCount = this.rows.filter((row) => row.ok).length;
@@ -133,28 +147,56 @@ class RemovalCsvReader {
     }
   }
 
-  private pushText(text: string): void {
-    if (this.tokenizer) {
-      this.tokenizer.push(text);
+  private async pushText(text: string): Promise<void> {
+    if (this.records) {
+      if (text !== "") await this.write(text);
       return;
     }
     this.firstLine += text;
-    if (/[\r\n]/u.test(text)) this.startTokenizer();
+    if (!/[\r\n]/u.test(text)) return;
+    const held = this.firstLine!;
+    await this.startRecords();
+    // The reader holds back the last bytes written to it (see readFirstLine), so line 1 may not have come out yet:
+    // it is judged now from a copy, so that a bad header row is refused before the next chunk is read. A good one
+    // is read again, as the reader's first record.
+    const lineOne = this.header ? undefined : await readFirstLine(held, this.headerOptions());
+    if (lineOne) readHeader(lineOne, this.separator);
   }
 
-  private startTokenizer(): void {
-    if (this.tokenizer) return;
+  private async startRecords(): Promise<CsvRecordReader> {
     const text = this.firstLine!;
     this.firstLine = undefined;
-    const onRecord = (record: RawRecord) => this.onRecord(record);
-    this.tokenizer = new CsvTokenizer(sniffSeparator(text), this.limits.maxFieldLength, MAX_HEADER_CELLS, onRecord);
-    this.tokenizer.push(text);
+    this.separator = sniffSeparator(text);
+    this.records = new CsvRecordReader(this.headerOptions(), (record) => this.onRecord(record));
+    await this.write(text);
+    return this.records;
   }
 
-  private onRecord(record: RawRecord): void {
+  private async write(text: string): Promise<void> {
+    try {
+      await this.records!.write(text);
+    } catch (error) {
+      throw error instanceof TooManyValuesError ? this.tooManyValues(error) : error;
+    }
+  }
+
+  private tooManyValues(error: TooManyValuesError): CsvRefusal {
+    return new CsvRefusal(
+      `Line ${error.line} has more than ${error.maxValues} values, and a removal file has at most 3 columns ` +
+        `(${EXPECTED_COLUMNS}). Check that the columns are separated by ${separatorName(this.separator)} and upload the file again.`,
+    );
+  }
+
+  /** Until the header row is read: onRecord then narrows maxCells to its column count. */
+  private headerOptions(): CsvRecordOptions {
+    return { separator: this.separator, maxFieldLength: this.limits.maxFieldLength, maxCells: MAX_HEADER_CELLS, maxValues: MAX_HEADER_VALUES };
+  }
+
+  private onRecord(record: CsvRecord): void {
     if (!this.header) {
-      this.header = readHeader(record, this.tokenizer!.separator);
-      this.tokenizer!.maxCells = this.header.count;
+      this.header = readHeader(record, this.separator);
+      this.records!.maxCells = this.header.count;
+      this.records!.maxValues = MAX_HEADER_CELLS;
       return;
     }
     if (isBlank(record)) return;
@@ -167,12 +209,12 @@ class RemovalCsvReader {
     this.rows.push(this.readRow(record, this.header));
   }
 
-  private readRow(record: RawRecord, header: Header): CsvRow {
+  private readRow(record: CsvRecord, header: Header): CsvRow {
     const { line, cells } = record;
     const input = cells[header.csi] ?? "";
     const fail = (error: string): CsvRow => ({ line, ok: false, input, error: `Line ${line}: ${error}` });
     if (record.malformed) {
-      return fail(`a closing quote must be followed by ${separatorName(this.tokenizer!.separator)} or the end of the line.`);
+      return fail(`a closing quote must be followed by ${separatorName(this.separator)} or the end of the line.`);
     }
     if (record.cellCount !== header.count) {
       return fail(`this row has ${plural(record.cellCount, "value")} but the header row has ${plural(header.count, "column")}.`);
@@ -204,7 +246,7 @@ class RemovalCsvReader {
   }
 }
 
-function readHeader(record: RawRecord, separator: string): Header {
+function readHeader(record: CsvRecord, separator: string): Header {
   const names = record.cells.map((cell) => cell.trim().toLowerCase());
   const refuse = (problem: string): never => {
     const tabs = separator === "," && record.cells.some((cell) => cell.includes("\t")) ? " Separate columns with commas, not tabs." : "";
@@ -250,7 +292,7 @@ function isReason(value: string): value is RemovalReason {
   return (REASONS as readonly string[]).includes(value);
 }
 
-function isBlank(record: RawRecord): boolean {
+function isBlank(record: CsvRecord): boolean {
   return !record.malformed && record.cellCount === record.cells.length && record.cells.every((cell) => cell.trim() === "");
 }
 
@@ -274,119 +316,4 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   joined.set(a);
   joined.set(b, a.length);
   return joined;
-}
-
-type RawRecord = {
-  line: number; // physical line the record starts on, 1-based
-  cells: string[]; // at most maxCells, each at most maxFieldLength characters
-  cellCount: number; // every cell, kept or not
-  overlongCell: number | undefined;
-  malformed: boolean; // text after a closing quote
-};
-
-type State = "fieldStart" | "unquoted" | "quoted" | "quoteInQuoted";
-
-/** RFC 4180 with any line ending, fed text in pieces of any size; hands each record on as soon as it ends. */
-class CsvTokenizer {
-  private state: State = "fieldStart";
-  private line = 1;
-  private afterCr = false;
-  private record: RawRecord = newRecord(1);
-  private field = "";
-  private fieldLength = 0;
-
-  constructor(
-    readonly separator: string,
-    private readonly maxFieldLength: number,
-    public maxCells: number,
-    private readonly onRecord: (record: RawRecord) => void,
-  ) {}
-
-  push(text: string): void {
-    for (const char of text) {
-      if (this.afterCr) {
-        this.afterCr = false;
-        if (char === "\n") {
-          if (this.state === "quoted") this.append(char); // the LF of a CRLF inside quotes: same line, kept in the value
-          continue;
-        }
-      }
-      const lineBreak = char === "\r" || char === "\n";
-      switch (this.state) {
-        case "quoted":
-          if (char === '"') this.state = "quoteInQuoted";
-          else this.append(char);
-          if (lineBreak) this.newLine(char);
-          break;
-        case "quoteInQuoted":
-          if (char === '"') {
-            this.append(char);
-            this.state = "quoted";
-          } else this.delimit(char, lineBreak, true);
-          break;
-        case "fieldStart":
-          if (char === '"') this.state = "quoted";
-          else this.delimit(char, lineBreak, false);
-          break;
-        case "unquoted":
-          this.delimit(char, lineBreak, false);
-      }
-    }
-  }
-
-  end(): void {
-    if (this.state === "quoted") {
-      throw new CsvRefusal(
-        `Line ${this.record.line}: a value opens with a double quote (") that is never closed, so the rest of the file ` +
-          "cannot be read. Close or remove that quote and upload the file again.",
-      );
-    }
-    if (this.state !== "fieldStart" || this.record.cellCount > 0) this.endRecord();
-  }
-
-  private delimit(char: string, lineBreak: boolean, afterQuote: boolean): void {
-    if (char === this.separator) {
-      this.endField();
-      this.state = "fieldStart";
-    } else if (lineBreak) {
-      this.endRecord();
-      this.newLine(char);
-      this.record = newRecord(this.line);
-      this.state = "fieldStart";
-    } else {
-      if (afterQuote) this.record.malformed = true;
-      this.append(char); // a quote inside an unquoted value is an ordinary character
-      this.state = "unquoted";
-    }
-  }
-
-  private append(char: string): void {
-    this.fieldLength++;
-    if (this.fieldLength <= this.maxFieldLength && this.record.cellCount < this.maxCells) this.field += char;
-  }
-
-  private newLine(char: string): void {
-    this.line++;
-    this.afterCr = char === "\r";
-  }
-
-  private endField(): void {
-    const record = this.record;
-    if (record.cellCount < this.maxCells) {
-      if (this.fieldLength > this.maxFieldLength) record.overlongCell ??= record.cells.length;
-      record.cells.push(this.field);
-    }
-    record.cellCount++;
-    this.field = "";
-    this.fieldLength = 0;
-  }
-
-  private endRecord(): void {
-    this.endField();
-    this.onRecord(this.record);
-  }
-}
-
-function newRecord(line: number): RawRecord {
-  return { line, cells: [], cellCount: 0, overlongCell: undefined, malformed: false };
 }

@@ -4,3 +4,4 @@ export * from "./mapping.ts";
 export * from "./lookup.ts";
 export * from "./metadata.ts";
 export * from "./problem.ts";
+export * from "./removals.ts";

@@ -47,6 +47,16 @@ export default tseslint.config(
     ),
   },
   {
+    // The API layer's own tests drive the real route handlers, as a client reaches them (http/openapi-errors.test.ts):
+    // they may import a route module of the API, and still no page, component, web edge or Next.
+    files: ["http/**/*.test.ts"],
+    rules: layerRules(
+      { group: ["next", "next/*", "react", "react-dom", "next-auth", "next-auth/*"], message: "http/ runs outside Next: no Next.js, React or Auth.js here." },
+      { group: ["@/components/*", "@/web", "@/web/*"], message: "http/ is the API layer; it uses lib/, never the web edge or pages." },
+      { regex: "^@/app/(?!api/(?:.+/)?route$|\\.well-known/(?:.+/)?route$)", message: "http/ tests may import the API's route modules (app/api/**/route, app/.well-known/**/route), never a page." },
+    ),
+  },
+  {
     files: ["web/**/*.{ts,tsx}"],
     rules: layerRules(edges([], "web/ is the Next.js edge pages use; it never imports a page or component.")),
   },

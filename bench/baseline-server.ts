@@ -13,12 +13,12 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import postgres from "postgres";
-import { parseCsiInput } from "@mimi-discovery/msp-kit";
+import { parseCsiInput, type LookupResultStatus } from "@mimi-discovery/msp-kit";
 
 type Config = { databaseUrl: string; port: number; host: string; mode: "full" | "bare"; maxBatch: number };
 
 type Row = { id: string; csi: string; document: string; binding: string; assertion: unknown; lists_msps: boolean };
-type Lookup = { csi: string; result: "none" | "opted_out" | "found"; mappings: Row[] };
+type Lookup = { csi: string; result: LookupResultStatus; mappings: Row[] };
 type Key = { mspId: string; burst: number; refill: number };
 
 class HttpError extends Error {

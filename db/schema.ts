@@ -1,4 +1,4 @@
-import type { PasskeyJwk } from "@mimi-discovery/msp-kit";
+import type { CsipRemovalReason, MappingAssertion, PasskeyJwk } from "@mimi-discovery/msp-kit";
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
@@ -282,12 +282,7 @@ export const mappings = pgTable(
     bindingKid: text("binding_kid")
       .notNull()
       .references(() => signingKeys.kid),
-    assertion: jsonb("assertion").$type<{
-      credential_id: string;
-      authenticator_data: string;
-      client_data_json: string;
-      signature: string;
-    }>().notNull(),
+    assertion: jsonb("assertion").$type<MappingAssertion>().notNull(),
     passkeyId: uuid("passkey_id").references(() => passkeys.id, { onDelete: "set null" }),
     status: text("status", { enum: mappingStatuses }).notNull().default("active"),
     createdAt: timestamptz("created_at").notNull(),
@@ -386,6 +381,8 @@ export const portRecords = pgTable(
 );
 
 export const removalReasons = ["released", "reassigned", "ported_out", "other", "recipient", "new_holder"] as const;
+// Every reason a CSIP may send is a reason the table can store (drizzle-kit reads this file, so only a type links them).
+const _csipReasonsAreStored: readonly (typeof removalReasons)[number][] = [] as CsipRemovalReason[];
 
 /** Every removal leaves a DP-signed tombstone: which mapping, of which CSI, by whom, why, when. */
 export const tombstones = pgTable(

@@ -1,7 +1,12 @@
-/** Request size limits of the lookup API, shared by the routes and the OpenAPI document. */
+import { MAX_REMOVAL_ITEMS } from "@mimi-discovery/msp-kit";
+
+/** Request size limits of the API, shared by the routes and the OpenAPI document. */
 export const SINGLE_LOOKUP_MAX_BYTES = 4 * 1024;
 
 /** Room for max_batch identifiers of the longest legal length, and no more. */
 export function batchLookupMaxBytes(maxBatch: number): number {
   return 1024 + maxBatch * 300;
 }
+
+/** Room for the most items a removal request may carry, each with a long identifier, reason and receiving CSIP. */
+export const CSIP_REMOVAL_MAX_BYTES = 64 + MAX_REMOVAL_ITEMS * 700;

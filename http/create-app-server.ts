@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { BlockList } from "node:net";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 import { ApiError, problemDocument, toApiError } from "./problem";
+import { PROBLEM_DETAILS } from "./problem-details";
 import { SECURITY_HEADERS } from "./security-headers";
 import { serveWebHandler, type WebHandler } from "./serve-web-handler";
 
@@ -15,7 +16,6 @@ export type AppServerOptions = {
 };
 
 const HSTS = "max-age=63072000; includeSubDomains";
-export const HTTPS_REQUIRED_DETAIL = "This API answers only over HTTPS.";
 
 /**
  * The HTTP server in front of Next's request handler. Whatever a client sent under CLIENT_IP_HEADER is
@@ -32,7 +32,7 @@ export function createAppServer(
     if (options.requireHttps) {
       res.setHeader("strict-transport-security", HSTS);
       if ((req.url ?? "").startsWith("/api/") && !arrivedOverTls(req, options.trustedProxies)) {
-        const { status, headers, body } = problemDocument(options.publicOrigin, new ApiError("https_required", HTTPS_REQUIRED_DETAIL));
+        const { status, headers, body } = problemDocument(options.publicOrigin, new ApiError("https_required", PROBLEM_DETAILS.httpsRequired));
         res.writeHead(status, { ...SECURITY_HEADERS, ...headers }).end(body);
         return;
       }

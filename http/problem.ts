@@ -2,6 +2,7 @@ import { PROBLEM_CODES, type ProblemCode } from "@mimi-discovery/msp-kit";
 import { ZodError } from "zod";
 import { isDatabaseUnavailable } from "@/db/errors";
 import { DomainError, type DomainErrorKind } from "@/lib/errors/domain-error";
+import { PROBLEM_DETAILS } from "./problem-details";
 
 /** The API's stable error codes (protocol section 6), each with its one HTTP status: the wire format's list. */
 export const API_ERRORS = PROBLEM_CODES;
@@ -25,8 +26,6 @@ export class ApiError extends Error {
   }
 }
 
-export const UNAVAILABLE_DETAIL = "A dependency of this service is down. Nothing was done; try again shortly.";
-export const INTERNAL_DETAIL = "Something went wrong on our side. Nothing was changed.";
 const RETRY_AFTER_SECONDS = "5";
 
 const PROBLEM_FOR_KIND: Record<DomainErrorKind, ApiErrorCode> = {
@@ -47,15 +46,15 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof ZodError) {
     const issues = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-    return new ApiError("invalid_value", issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; "), {}, { issues });
+    return new ApiError("invalid_value", PROBLEM_DETAILS.invalidMembers(issues), {}, { issues });
   }
   if ((error instanceof DomainError && error.kind === "unavailable") || isDatabaseUnavailable(error)) {
-    return new ApiError("service_unavailable", UNAVAILABLE_DETAIL, { "retry-after": RETRY_AFTER_SECONDS });
+    return new ApiError("service_unavailable", PROBLEM_DETAILS.serviceUnavailable, { "retry-after": RETRY_AFTER_SECONDS });
   }
   if (error instanceof DomainError) return new ApiError(PROBLEM_FOR_KIND[error.kind], error.message);
   // Only the error's class: a query's message can carry the identifiers it was asked about.
   console.error("api: unexpected error", (error as Error)?.name ?? typeof error);
-  return new ApiError("internal_error", INTERNAL_DETAIL);
+  return new ApiError("internal_error", PROBLEM_DETAILS.internalError);
 }
 
 /** An RFC 9457 problem document, as status, headers and body, for a Fetch Response or a node:http answer alike. */

@@ -1,4 +1,5 @@
 import { ApiError } from "./problem";
+import { PROBLEM_DETAILS } from "./problem-details";
 
 /**
  * Reads a JSON body with a hard size limit: refused on the Content-Length header when it says too much, and
@@ -7,14 +8,14 @@ import { ApiError } from "./problem";
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/iu.test(type.trim())) {
-    throw new ApiError("unsupported_media_type", "Send the body as Content-Type: application/json.");
+    throw new ApiError("unsupported_media_type", PROBLEM_DETAILS.unsupportedMediaType);
   }
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new ApiError("payload_too_large", `The body may be at most ${maxBytes} bytes.`);
+    throw new ApiError("payload_too_large", PROBLEM_DETAILS.bodyTooLarge(maxBytes));
   }
   const reader = request.body?.getReader();
-  if (!reader) throw new ApiError("malformed_request", "The request has no body.");
+  if (!reader) throw new ApiError("malformed_request", PROBLEM_DETAILS.noBody);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -23,7 +24,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw new ApiError("payload_too_large", `The body may be at most ${maxBytes} bytes.`);
+      throw new ApiError("payload_too_large", PROBLEM_DETAILS.bodyTooLarge(maxBytes));
     }
     chunks.push(value);
   }
@@ -31,11 +32,11 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new ApiError("malformed_request", "The body is not valid UTF-8.");
+    throw new ApiError("malformed_request", PROBLEM_DETAILS.notUtf8);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ApiError("invalid_json", "The body is not valid JSON (NaN, Infinity, comments and trailing commas are not JSON).");
+    throw new ApiError("invalid_json", PROBLEM_DETAILS.invalidJson);
   }
 }

@@ -6,6 +6,7 @@ import { authenticateApiKey, type AuthenticatedKey } from "@/lib/api-keys/manage
 import { getBucketStore } from "./bucket-store";
 import { now as clockNow } from "@/lib/clock";
 import { ApiError, problemResponse, toApiError } from "./problem";
+import { PROBLEM_DETAILS } from "./problem-details";
 import { rateLimitHeaders } from "./rate-limit-headers";
 
 export type ApiContext<Owner extends AuthenticatedKey["ownerKind"]> = {
@@ -32,12 +33,12 @@ export function withApiKey<Owner extends AuthenticatedKey["ownerKind"]>(
     let limitHeaders: Record<string, string> = {};
     try {
       const token = /^Bearer ([^\s]+)$/u.exec(request.headers.get("authorization") ?? "")?.[1];
-      if (!token) throw new ApiError("unauthorized", "Send your API key as Authorization: Bearer <key>.", { "www-authenticate": "Bearer" });
+      if (!token) throw new ApiError("unauthorized", PROBLEM_DETAILS.missingApiKey, { "www-authenticate": "Bearer" });
       const db = getDb();
       const key = await authenticateApiKey(db, token);
-      if (!key) throw new ApiError("unauthorized", "The API key is unknown, revoked, or its owner was removed.", { "www-authenticate": 'Bearer error="invalid_token"' });
+      if (!key) throw new ApiError("unauthorized", PROBLEM_DETAILS.invalidApiKey, { "www-authenticate": 'Bearer error="invalid_token"' });
       if (key.ownerKind !== owner) {
-        throw new ApiError("forbidden", owner === "msp" ? "This is a CSIP key; lookups need an MSP key." : "This is an MSP key; this route needs a CSIP key.");
+        throw new ApiError("forbidden", owner === "msp" ? PROBLEM_DETAILS.csipKeyForLookup : PROBLEM_DETAILS.mspKeyForCsipRoute);
       }
       const now = clockNow();
       const charge = async (cost: number) => {
@@ -48,8 +49,8 @@ export function withApiKey<Owner extends AuthenticatedKey["ownerKind"]>(
           throw new ApiError(
             "rate_limited",
             taken.retryAfterSeconds === null
-              ? `This request looks up ${cost} identifiers, more than your limit allows at once (${key.policy.burst}). Split it.`
-              : `Your lookup limit is spent. Try again in ${taken.retryAfterSeconds} seconds.`,
+              ? PROBLEM_DETAILS.costAboveBurst(cost, key.policy.burst)
+              : PROBLEM_DETAILS.lookupLimitSpent(taken.retryAfterSeconds),
             taken.retryAfterSeconds === null ? {} : { "retry-after": String(taken.retryAfterSeconds) },
           );
         }

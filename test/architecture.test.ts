@@ -19,6 +19,9 @@ describe("the DP's layers", () => {
     ["lib/mappings/example.ts", 'import { imported } from "../otp/rules";', /through @\//u],
     ["http/example.ts", 'import { NextResponse as imported } from "next/server";', /runs outside Next/u],
     ["http/example.ts", 'import { getClientIp as imported } from "@/web/services";', /never the web edge/u],
+    ["http/example.ts", 'import { POST as imported } from "@/app/api/v1/lookup/route";', /never the web edge or pages/u],
+    ["http/example.test.ts", 'import imported from "@/app/docs/api/page";', /never a page/u],
+    ["http/example.test.ts", 'import { getClientIp as imported } from "@/web/services";', /never the web edge/u],
     ["web/example.ts", 'import { imported } from "@/components/site-header";', /never imports a page or component/u],
     ["packages/msp-kit/src/example.ts", 'import { now as imported } from "@/lib/clock";', /imports nothing of the DP/u],
   ])("refuses, in %s, %s", async (filePath, code, message) => {
@@ -31,6 +34,7 @@ describe("the DP's layers", () => {
     ["lib/mappings/example.ts", 'import { now as imported } from "@/lib/clock";'],
     ["lib/mappings/example.ts", 'import { imported } from "./limits";'],
     ["http/example.ts", 'import { imported } from "@/lib/lookup/lookup-csis";'],
+    ["http/example.test.ts", 'import { POST as imported } from "@/app/api/v1/lookup/route";'],
     ["web/example.ts", 'import { redirect as imported } from "next/navigation";'],
     ["app/example/page.tsx", 'import { requireSession as imported } from "@/web/current-session";'],
   ])("allows, in %s, %s", async (filePath, code) => {

@@ -1,14 +1,14 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { mappings } from "@/db/schema";
-import type { LookupResultStatus } from "@mimi-discovery/msp-kit";
+import type { LookupResultStatus, MappingAssertion } from "@mimi-discovery/msp-kit";
 
 /** One active mapping as stored: the document is the exact signed text, served without re-serialising. */
 export type StoredMapping = {
   id: string;
   document: string;
   binding: string;
-  assertion: { credential_id: string; authenticator_data: string; client_data_json: string; signature: string };
+  assertion: MappingAssertion;
 };
 
 export type CsiLookup = { csi: string; result: LookupResultStatus; mappings: StoredMapping[] };

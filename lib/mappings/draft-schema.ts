@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { isBase64urlOfLength, canonicalize } from "@mimi-discovery/msp-kit";
+import { canonicalize, isBase64urlOfLength, isUuid, MSP_ID_PATTERN } from "@mimi-discovery/msp-kit";
 import { MAPPING_LIMITS } from "./limits";
 
 const noControl = (value: string) => !/[\u0000-\u001F\u007F]/u.test(value);
 const mspId = z
   .string()
   .max(253)
-  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/u, "is not an MSP id (a domain name)");
+  .regex(MSP_ID_PATTERN, "is not an MSP id (a domain name)");
 const tag = z
   .string()
   .trim()
@@ -63,7 +63,7 @@ const entry = z
  */
 export const mappingDraftSchema = z
   .object({
-    identifierId: z.string().uuid("Choose one of your identifiers."),
+    identifierId: z.string().refine(isUuid, "Choose one of your identifiers."),
     label: z
       .string()
       .trim()

@@ -6,6 +6,11 @@ import { DomainError } from "@/lib/errors/domain-error";
  * new bucket starts full. Each store does refill-and-take atomically where the state lives (one SQL statement,
  * one Lua script), with the same float arithmetic; the checks and the reporting they share are here, so the
  * PostgreSQL and Redis stores answer identically.
+ *
+ * Ours, not a library's: the libraries we looked at (rate-limiter-flexible and its kind) count fixed or sliding
+ * windows of requests per key, keep their state in one store each, and charge 1 per call; these buckets charge n
+ * per batch, must give the same answer from PostgreSQL and Redis, fail closed with a typed error, and are the state
+ * that issue 10's leased tokens build on.
  */
 
 export type BucketPolicy = { burst: number; refillPerSecond: number };

@@ -4,16 +4,21 @@ import { csipClaims, csips, identifiers, mappings, msps, portRecords } from "@/d
 import { recordAudit } from "@/lib/audit/record-audit";
 import { mayAct, type PortRecord } from "@/lib/csip/authority";
 import type { Claim } from "@/lib/csip/claims";
-import { parseCsiInput, type MappingDocument } from "@mimi-discovery/msp-kit";
+import { isUuid, parseCsiInput, type CsipRemovalReason, type MappingDocument } from "@mimi-discovery/msp-kit";
 import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
 import { recordNotice, type Notice } from "@/lib/notifications/notify";
 import { removeMappings } from "./remove-mappings";
 
-export type CsipRemovalReason = "released" | "reassigned" | "ported_out" | "other";
 export type RemovalItem = { csi: unknown; reason: CsipRemovalReason; receiving_csip?: string | undefined };
 
 /** Why an item changed nothing: it is outside the CSIP's authority, or it is not a valid item. */
 export type ItemRefusal = "outside_authority" | "invalid";
+
+/** The refusal CSIPs meet most; the API reference shows it as it is sent. */
+export const OUTSIDE_AUTHORITY = {
+  code: "outside_authority",
+  detail: "This identifier is outside your approved number ranges and domains (or was ported away).",
+} as const;
 
 export type ItemResult =
   | { index: number; csi: string; applied: true; outcome: "removed" | "nothing_to_remove" | "ported"; removed: number }
@@ -71,7 +76,7 @@ export async function applyCsipRemovals(options: {
     }
     seen.add(csi);
     if (!mayAct(csipId, csi, claims, ports)) {
-      results.push({ index, input: item.csi, applied: false, refusal: "outside_authority", error: { code: "outside_authority", detail: "This identifier is outside your approved number ranges and domains (or was ported away)." } });
+      results.push({ index, input: item.csi, applied: false, refusal: "outside_authority", error: { ...OUTSIDE_AUTHORITY } });
       continue;
     }
     if (item.reason !== "ported_out" && item.receiving_csip !== undefined) {
@@ -83,7 +88,7 @@ export async function applyCsipRemovals(options: {
       continue;
     }
     if (item.receiving_csip !== undefined) {
-      const [receiving] = /^[0-9a-f-]{36}$/u.test(item.receiving_csip)
+      const [receiving] = isUuid(item.receiving_csip)
         ? await tx.select({ id: csips.id }).from(csips).where(and(eq(csips.id, item.receiving_csip), isNull(csips.deletedAt)))
         : [];
       if (!receiving || receiving.id === csipId) {

@@ -11,11 +11,15 @@ export type StoredAnswer = { status: number; body: string };
 export class IdempotencyError extends DomainError<"invalid_key" | "key_reused"> {}
 
 /** A key a client may choose: visible ASCII, as Stripe's API and the Idempotency-Key draft allow. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/u;
+
+// The messages are the API's problem details too: http/problem-details.ts re-exports them (lib/ never imports http/).
+export const INVALID_IDEMPOTENCY_KEY_MESSAGE = "Idempotency-Key must be 1 to 255 visible ASCII characters.";
+export const REUSED_IDEMPOTENCY_KEY_MESSAGE = "This Idempotency-Key was first used with a different request body.";
+
 export function readIdempotencyKey(header: string | null): string | undefined {
   if (header === null) return undefined;
-  if (!/^[\x21-\x7E]{1,255}$/u.test(header)) {
-    throw new IdempotencyError("invalid_key", "malformed", "Idempotency-Key must be 1 to 255 visible ASCII characters.");
-  }
+  if (!IDEMPOTENCY_KEY_PATTERN.test(header)) throw new IdempotencyError("invalid_key", "malformed", INVALID_IDEMPOTENCY_KEY_MESSAGE);
   return header;
 }
 
@@ -32,7 +36,7 @@ export async function findReplay(db: Database, csipId: string, key: string, hash
     .where(and(eq(idempotencyRecords.csipId, csipId), eq(idempotencyRecords.key, key)));
   if (!record) return null;
   if (record.requestHash !== hash) {
-    throw new IdempotencyError("key_reused", "conflict", "This Idempotency-Key was first used with a different request body.");
+    throw new IdempotencyError("key_reused", "conflict", REUSED_IDEMPOTENCY_KEY_MESSAGE);
   }
   return { status: record.status, body: record.body };
 }

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { IdentifierError, parseIdentifier, type Csi } from "@mimi-discovery/msp-kit";
+import { CSIP_REMOVAL_REASONS, IdentifierError, isUuid, parseIdentifier, type Csi, type CsipRemovalReason } from "@mimi-discovery/msp-kit";
 import { apiKeyLabelSchema } from "./msp";
 import { uuidField } from "./sign-in";
 
 /** Every console form names the CSIP it acts for, so a page opened for one CSIP never acts on another. */
-const csipIdField = z.string({ error: "Unknown CSIP." }).uuid("Unknown CSIP.");
+const csipIdField = z.string({ error: "Unknown CSIP." }).refine(isUuid, "Unknown CSIP.");
 
 export const claimKinds = ["e164_prefix", "email_domain"] as const;
 
@@ -37,7 +37,7 @@ const typedIdentifierField = z
   });
 
 /** ported_out is reported on the ports page, where the receiving CSIP is named. */
-export const singleRemovalReasons = ["released", "reassigned", "other"] as const;
+export const singleRemovalReasons = CSIP_REMOVAL_REASONS.filter((reason) => reason !== "ported_out") as [CsipRemovalReason, ...CsipRemovalReason[]];
 
 export const removeOneSchema = z.object({
   csipId: csipIdField,
@@ -52,7 +52,7 @@ export const portOutSchema = z.object({
   csi: typedIdentifierField.refine((value) => value.csi.kind === "tel", "Only phone numbers are ported; enter a number with + and the country code."),
   receivingCsip: z
     .string({ error: "Choose the receiving provider." })
-    .refine((value) => value === NO_RECEIVING_CSIP || z.uuid().safeParse(value).success, "Choose the receiving provider from the list."),
+    .refine((value) => value === NO_RECEIVING_CSIP || isUuid(value), "Choose the receiving provider from the list."),
 });
 
 export const issueCsipKeySchema = z.object({ csipId: csipIdField, label: apiKeyLabelSchema });

@@ -1,3 +1,4 @@
+import { MSP_ID_PATTERN } from "@mimi-discovery/msp-kit";
 import { z } from "zod";
 
 const noControl = (value: string) => !/[\u0000-\u001F\u007F]/u.test(value);
@@ -8,7 +9,7 @@ export const mspInputSchema = z.object({
     .trim()
     .toLowerCase()
     .max(253)
-    .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/u, "Use the MSP's domain name, such as chat.example."),
+    .regex(MSP_ID_PATTERN, "Use the MSP's domain name, such as chat.example."),
   displayName: z.string().trim().min(1, "Give the MSP a display name.").max(80, "At most 80 characters.").refine(noControl, "No line breaks."),
   contact: z
     .string()

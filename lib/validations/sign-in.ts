@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IdentifierError, parseIdentifier } from "@mimi-discovery/msp-kit";
+import { IdentifierError, isUuid, parseIdentifier } from "@mimi-discovery/msp-kit";
 
 /** A phone number or email address, typed loosely, parsed into its normalised form. */
 export function identifierField(defaultRegion: string | undefined) {
@@ -24,4 +24,4 @@ export const codeField = z
   .transform((value) => value.normalize("NFKC").replace(/[\s-]/gu, ""))
   .pipe(z.string().regex(/^\d{6}$/u, "Enter the 6 digits of the code."));
 
-export const uuidField = z.string().uuid("Unknown item.");
+export const uuidField = z.string().refine(isUuid, "Unknown item.");

@@ -5,7 +5,7 @@ import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/index";
 import { listMsps } from "@/lib/msps/manage-msps";
 import { createMspAction } from "./actions";
-import { MspForm } from "@/app/(admin)/admin/_components/msp-form";
+import { MspForm } from "./_components/msp-form";
 
 export const metadata: Metadata = { title: "Messaging services" };
 

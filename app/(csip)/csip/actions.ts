@@ -21,8 +21,8 @@ import {
   removeOneSchema,
   revokeCsipKeySchema,
 } from "@/lib/validations/csip-console";
-import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
-import { csipPath } from "@/app/(csip)/csip/_lib/paths";
+import { requireCsipMember } from "./_lib/require-csip-member";
+import { csipPath } from "./_lib/paths";
 
 /** Best effort and after commit, as the API does: the portal shows every notice anyway. */
 async function sendNotices(notices: Notice[]): Promise<void> {

@@ -5,7 +5,7 @@ import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/index";
 import { requireSession } from "@/web/current-session";
 import { listMemberships } from "@/lib/csip-console/list-memberships";
-import { csipPath } from "@/app/(csip)/csip/_lib/paths";
+import { csipPath } from "./_lib/paths";
 
 export const metadata: Metadata = { title: "CSIP console" };
 

@@ -12,11 +12,11 @@ import { now } from "@/lib/clock";
 import { displayIdentifier } from "@/lib/identifiers/display";
 import type { ChallengeSummary } from "@/lib/otp/find-challenge";
 import { listPasskeys } from "@/lib/passkeys/manage-passkeys";
-import { IdentifierList } from "@/app/(portal)/account/_components/identifier-list";
-import { PasskeyList } from "@/app/(portal)/account/_components/passkey-list";
-import { RegisterPasskey } from "@/app/(portal)/account/_components/register-passkey";
+import { IdentifierList } from "./_components/identifier-list";
+import { PasskeyList } from "./_components/passkey-list";
+import { RegisterPasskey } from "./_components/register-passkey";
 import { removePasskeyAction } from "./passkey-actions";
-import { ReauthForm } from "@/app/(portal)/account/_components/reauth-form";
+import { ReauthForm } from "./_components/reauth-form";
 import {
   cancelAddIdentifier,
   cancelReauth,

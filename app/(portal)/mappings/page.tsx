@@ -14,7 +14,7 @@ import { listHistory, listMappingsForUser, type ListedMapping } from "@/lib/mapp
 import { listPasskeys } from "@/lib/passkeys/manage-passkeys";
 import { describeMapping } from "@mimi-discovery/msp-kit";
 import { listNotices } from "@/lib/notifications/notify";
-import { RemoveMappingsButton } from "@/app/(portal)/mappings/_components/remove-mappings-button";
+import { RemoveMappingsButton } from "./_components/remove-mappings-button";
 
 export const metadata: Metadata = { title: "Your mappings" };
 

@@ -1,5 +1,6 @@
 import { getEnv } from "@/env";
 import { ApiError, problemResponse } from "@/http/problem";
+import { PROBLEM_DETAILS } from "@/http/problem-details";
 import { getDb } from "@/db/index";
 import { publishedJwks } from "@/lib/keys/signing-keys";
 import { now } from "@/lib/clock";
@@ -13,6 +14,6 @@ export async function GET() {
       headers: { "cache-control": "public, max-age=300", "access-control-allow-origin": "*", "content-type": "application/jwk-set+json" },
     });
   } catch {
-    return problemResponse(getEnv().publicOrigin, new ApiError("service_unavailable", "The database is not reachable.", { "retry-after": "5" }));
+    return problemResponse(getEnv().publicOrigin, new ApiError("service_unavailable", PROBLEM_DETAILS.databaseUnreachable, { "retry-after": "5" }));
   }
 }

@@ -1,5 +1,6 @@
 import { getEnv } from "@/env";
 import { ApiError, problemResponse } from "@/http/problem";
+import { PROBLEM_DETAILS } from "@/http/problem-details";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/index";
 
@@ -11,6 +12,6 @@ export async function GET() {
     await getDb().execute(sql`select 1`);
     return Response.json({ status: "ok" }, { headers: { "cache-control": "no-store" } });
   } catch {
-    return problemResponse(getEnv().publicOrigin, new ApiError("service_unavailable", "The database is not reachable.", { "retry-after": "5" }));
+    return problemResponse(getEnv().publicOrigin, new ApiError("service_unavailable", PROBLEM_DETAILS.databaseUnreachable, { "retry-after": "5" }));
   }
 }

@@ -1,22 +1,22 @@
 import type { Metadata } from "next";
 import { getEnv } from "@/env";
 import { buildOpenApiDocument, type OpenApiOperation } from "@/http/openapi";
-import { InlineCode } from "@/app/docs/api/_components/code-block";
-import { DocSection } from "@/app/docs/api/_components/doc-section";
-import { Endpoint, endpointAnchor } from "@/app/docs/api/_components/endpoint";
-import { inline, RichText, sentence } from "@/app/docs/api/_components/rich-text";
-import { schemaAnchor, SchemaTable, VariantTable } from "@/app/docs/api/_components/schema-table";
+import { InlineCode } from "./_components/code-block";
+import { DocSection } from "./_components/doc-section";
+import { Endpoint, endpointAnchor } from "./_components/endpoint";
+import { inline, RichText, sentence } from "./_components/rich-text";
+import { schemaAnchor, SchemaTable, VariantTable } from "./_components/schema-table";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = {
   title: "API reference",
-  description: "The lookup API for messaging service providers: endpoints, authentication, rate limits and errors.",
+  description: "The lookup API for messaging service providers and the removal API for CSIPs: endpoints, authentication, rate limits and errors.",
 };
 
 const LINK = "text-indigo-700 underline underline-offset-4 hover:text-indigo-900";
 /** Shown inside each endpoint instead. */
-const REQUEST_SCHEMAS = new Set(["LookupRequest", "BatchLookupRequest"]);
+const REQUEST_SCHEMAS = new Set(["LookupRequest", "BatchLookupRequest", "CsipRemovalRequest"]);
 
 /** Rendered from the OpenAPI document itself, so the page and /api/v1/openapi.json cannot disagree. */
 export default function ApiReferencePage() {
@@ -49,7 +49,7 @@ export default function ApiReferencePage() {
         </h2>
         <ul className="mt-3 grid gap-x-6 gap-y-1.5 text-sm sm:grid-cols-2">
           <li>
-            <a href="#overview" className={LINK}>Overview: authentication, rate limits, privacy</a>
+            <a href="#overview" className={LINK}>Overview: authentication, rate limits, privacy, CSIP removals</a>
           </li>
           {endpoints.map(({ method, path, operation }) => (
             <li key={operation.operationId}>

@@ -12,8 +12,8 @@ import { now } from "@/lib/clock";
 import { displayIdentifier } from "@/lib/identifiers/display";
 import { listMappingsForUser } from "@/lib/mappings/list-mappings";
 import { listPasskeys } from "@/lib/passkeys/manage-passkeys";
-import { emptyEntry, stateFromDocument } from "@/app/(portal)/mappings/new/_components/editor-state";
-import { MappingEditor } from "@/app/(portal)/mappings/new/_components/mapping-editor";
+import { emptyEntry, stateFromDocument } from "./_components/editor-state";
+import { MappingEditor } from "./_components/mapping-editor";
 
 export const metadata: Metadata = { title: "New mapping" };
 

@@ -1,4 +1,5 @@
 import { ApiError } from "@/http/problem";
+import { PROBLEM_DETAILS } from "@/http/problem-details";
 import { SINGLE_LOOKUP_MAX_BYTES } from "@/http/body-limits";
 import { parseCsiInput, lookupRequestSchema } from "@mimi-discovery/msp-kit";
 import { readJsonBody } from "@/http/read-json-body";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 export const POST = withApiKey("msp", async ({ request, db, now, charge }) => {
   const input = lookupRequestSchema.parse(await readJsonBody(request, SINGLE_LOOKUP_MAX_BYTES));
   const parsed = parseCsiInput(input.csi);
-  if (!parsed.ok) throw new ApiError("invalid_value", `csi: ${parsed.error.detail}`, {}, { identifier_error: parsed.error.code });
+  if (!parsed.ok) throw new ApiError("invalid_value", PROBLEM_DETAILS.invalidIdentifier(parsed.error.detail), {}, { identifier_error: parsed.error.code });
   await charge(1);
   const result = (await lookupCsis(db, [parsed.csi.uri], now)).get(parsed.csi.uri)!;
   return new Response(serializeLookup(result), { headers: { "content-type": "application/json", "cache-control": "no-store" } });

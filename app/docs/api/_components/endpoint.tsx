@@ -1,4 +1,4 @@
-import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from "@/http/openapi";
+import type { OpenApiDocument, OpenApiMediaType, OpenApiOperation, OpenApiParameter, OpenApiResponse } from "@/http/openapi";
 import { CodeBlock, InlineCode } from "./code-block";
 import { DocSection } from "./doc-section";
 import { inline, RichText } from "./rich-text";
@@ -6,6 +6,7 @@ import { resolveSchema, SchemaTable, schemaName, TypeLabel } from "./schema-tabl
 
 const REASONS: Record<string, string> = {
   "200": "OK",
+  "207": "Multi-Status",
   "400": "Bad Request",
   "401": "Unauthorized",
   "403": "Forbidden",
@@ -24,12 +25,39 @@ const LINK = "text-indigo-700 underline underline-offset-4 hover:text-indigo-900
 
 export const endpointAnchor = (operation: OpenApiOperation) => `endpoint-${operation.operationId}`;
 
+const PROBLEM_MEDIA_TYPE = "application/problem+json";
+
+/** Who may call: the security scheme the operation names, as the reader must send it. */
+function Access({ document, operation }: { document: OpenApiDocument; operation: OpenApiOperation }) {
+  const schemes = operation.security.flatMap((requirement) => Object.keys(requirement)).map((name) => document.components.securitySchemes[name]);
+  if (schemes.length === 0) return <>Public: no key needed.</>;
+  return (
+    <>
+      {schemes.map((scheme) =>
+        scheme ? (
+          <span key={scheme.bearerFormat}>
+            {scheme.description} Send it as <InlineCode>Authorization: Bearer {scheme.bearerFormat}</InlineCode>.
+          </span>
+        ) : null,
+      )}
+    </>
+  );
+}
+
+/** Every answer that is not a problem document, with its status: the ones a reader wants to see whole. */
+function answerExamples(responses: Record<string, OpenApiResponse>) {
+  return Object.entries(responses).flatMap(([status, response]) =>
+    Object.entries(response.content ?? {})
+      .filter(([type]) => type !== PROBLEM_MEDIA_TYPE)
+      .flatMap(([type, media]) => Object.entries(media.examples ?? {}).map(([key, example]) => ({ key: `${status}-${key}`, status, type, example }))),
+  );
+}
+
 /** One operation: what it does, what to send, what comes back, and a request to copy. */
 export function Endpoint({ document, method, path, operation }: { document: OpenApiDocument; method: string; path: string; operation: OpenApiOperation }) {
   const id = endpointAnchor(operation);
   const body = operation.requestBody && Object.entries(operation.requestBody.content)[0];
-  const success = operation.responses["200"];
-  const [successType, successMedia] = Object.entries(success?.content ?? {})[0] ?? [];
+  const answers = answerExamples(operation.responses);
   return (
     <DocSection
       id={id}
@@ -42,15 +70,16 @@ export function Endpoint({ document, method, path, operation }: { document: Open
           <span className="text-base font-normal text-slate-700">{operation.summary}</span>
         </span>
       }
-      description={
-        operation.security.length > 0 ? (
-          <>Needs an MSP API key: <InlineCode>Authorization: Bearer mimi_msp_…</InlineCode></>
-        ) : (
-          "Public: no key needed."
-        )
-      }
+      description={<Access document={document} operation={operation} />}
     >
       <RichText text={operation.description} />
+
+      {operation.parameters && operation.parameters.length > 0 && (
+        <div className="flex flex-col gap-3">
+          <h3 className="text-base font-semibold text-slate-900">Request headers</h3>
+          <ParameterTable id={`${id}-parameters`} parameters={operation.parameters} />
+        </div>
+      )}
 
       {body && (
         <div className="flex flex-col gap-3">
@@ -76,23 +105,81 @@ export function Endpoint({ document, method, path, operation }: { document: Open
         {operation["x-codeSamples"]?.map((sample) => (
           <CodeBlock key={sample.label} caption={`Request (${sample.label})`} code={sample.source} />
         ))}
-        {successMedia &&
-          Object.entries(successMedia.examples ?? {}).map(([key, example], index) => {
-            const block = <CodeBlock caption={`Response: 200, ${successType}. ${example.summary}.`} code={JSON.stringify(example.value, null, 2)} />;
-            return index === 0 ? (
-              <div key={key} className="flex flex-col gap-1.5">
-                {block}
-                {example.description && <p className="text-sm text-slate-700">{example.description}</p>}
-              </div>
-            ) : (
-              <details key={key} className="rounded-md border border-slate-200 p-3">
-                <summary className="cursor-pointer text-sm font-medium text-slate-900">Another response: {example.summary}</summary>
-                <div className="mt-3">{block}</div>
-              </details>
-            );
-          })}
+        {answers.map(({ key, status, type, example }, index) => {
+          const block = <CodeBlock caption={`Response: ${status}, ${type}. ${example.summary}.`} code={JSON.stringify(example.value, null, 2)} />;
+          return index === 0 ? (
+            <div key={key} className="flex flex-col gap-1.5">
+              {block}
+              {example.description && <p className="text-sm text-slate-700">{example.description}</p>}
+            </div>
+          ) : (
+            <details key={key} className="rounded-md border border-slate-200 p-3">
+              <summary className="cursor-pointer text-sm font-medium text-slate-900">
+                Another response ({status}): {example.summary}
+              </summary>
+              <div className="mt-3">{block}</div>
+            </details>
+          );
+        })}
       </div>
     </DocSection>
+  );
+}
+
+function ParameterTable({ id, parameters }: { id: string; parameters: OpenApiParameter[] }) {
+  return (
+    <div role="region" aria-labelledby={`${id}-caption`} tabIndex={0} className="overflow-x-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+      <table className="w-full min-w-[36rem] border-collapse text-left text-sm">
+        <caption id={`${id}-caption`} className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-left text-sm text-slate-700">
+          Headers this endpoint reads, besides Authorization and Content-Type.
+        </caption>
+        <thead className="bg-slate-50 text-slate-900">
+          <tr>
+            <th scope="col" className="px-3 py-2 font-semibold">Header</th>
+            <th scope="col" className="px-3 py-2 font-semibold">Type</th>
+            <th scope="col" className="px-3 py-2 font-semibold">Required</th>
+            <th scope="col" className="px-3 py-2 font-semibold">Description</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-200 align-top text-slate-700">
+          {parameters.map((parameter) => (
+            <tr key={parameter.name}>
+              <th scope="row" className="px-3 py-2 font-mono text-[0.8125rem] font-medium whitespace-nowrap text-slate-900">
+                {parameter.name}
+              </th>
+              <td className="px-3 py-2">
+                <TypeLabel schema={parameter.schema} />
+              </td>
+              <td className="px-3 py-2">{parameter.required ? "Yes" : "No"}</td>
+              <td className="px-3 py-2">
+                {inline(parameter.description)}
+                {parameter.example !== undefined && (
+                  <>
+                    {" "}
+                    For example <InlineCode>{String(parameter.example)}</InlineCode>.
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A response's bodies: a problem document, an answer, or (CSIP removals' 403 and 422) either. */
+function MediaList({ content }: { content: Record<string, OpenApiMediaType> }) {
+  const media = Object.entries(content);
+  if (media.length === 0) return <>None</>;
+  return (
+    <ul className="flex flex-col gap-1">
+      {media.map(([type, entry]) => (
+        <li key={type}>
+          <TypeLabel schema={entry.schema} /> <span className="text-xs whitespace-nowrap">({type})</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -113,8 +200,9 @@ function ResponseTable({ id, responses }: { id: string; responses: Record<string
         </thead>
         <tbody className="divide-y divide-slate-200 align-top text-slate-700">
           {Object.entries(responses).map(([status, response]) => {
-            const [type, media] = Object.entries(response.content ?? {})[0] ?? [];
             const codes = response["x-problem-codes"];
+            // A status that also answers with a CsipRemovalResponse says so in the first paragraph of its description.
+            const answerMeaning = Object.keys(response.content ?? {}).some((type) => type !== PROBLEM_MEDIA_TYPE) ? response.description.split("\n\n")[0] : undefined;
             return (
               <tr key={status}>
                 <th scope="row" className="px-3 py-2 font-semibold whitespace-nowrap text-slate-900">
@@ -123,6 +211,7 @@ function ResponseTable({ id, responses }: { id: string; responses: Record<string
                 <td className="px-3 py-2">
                   {codes ? (
                     <ul className="flex flex-col gap-1">
+                      {answerMeaning && <li>{inline(answerMeaning)}</li>}
                       {codes.map((code) => (
                         <li key={code}>
                           <a href={`#error-${code}`} className={`font-mono text-[0.8125rem] ${LINK}`}>
@@ -136,13 +225,7 @@ function ResponseTable({ id, responses }: { id: string; responses: Record<string
                   )}
                 </td>
                 <td className="px-3 py-2">
-                  {media ? (
-                    <>
-                      <TypeLabel schema={media.schema} /> <span className="text-xs whitespace-nowrap">({type})</span>
-                    </>
-                  ) : (
-                    "None"
-                  )}
+                  <MediaList content={response.content ?? {}} />
                 </td>
                 <td className="px-3 py-2">
                   {Object.keys(response.headers ?? {}).length === 0 ? (

@@ -65,11 +65,13 @@ function constraints(schema: JsonSchema): React.ReactNode[] {
 
 type Row = { name: string; schema: JsonSchema; required: boolean };
 
-/** The object's members, with inline sub-objects spelled out as dotted names. */
+/** The object's members, with inline sub-objects spelled out as dotted names, and those of an array's as name[].member. */
 function rowsOf(schema: JsonSchema, prefix = ""): Row[] {
   return Object.entries(schema.properties ?? {}).flatMap(([name, member]) => {
     const row = { name: `${prefix}${name}`, schema: member, required: (schema.required ?? []).includes(name) };
-    return member.properties && !member.$ref ? [row, ...rowsOf(member, `${row.name}.`)] : [row];
+    if (member.properties && !member.$ref) return [row, ...rowsOf(member, `${row.name}.`)];
+    if (member.items?.properties && !member.items.$ref) return [row, ...rowsOf(member.items, `${row.name}[].`)];
+    return [row];
   });
 }
 

@@ -2,6 +2,10 @@
  * RFC 8785 JSON Canonicalization Scheme. Mapping signatures cover these bytes, so every verifier, in any
  * language, must produce exactly the same text from the same JSON value: anything outside I-JSON is refused
  * rather than given some spelling that another implementation would not reproduce.
+ *
+ * Ours, not the `canonicalize` package's: that one serialises whatever JSON.stringify accepts (undefined members
+ * dropped, Dates and objects with toJSON turned into strings), each of which lets two verifiers hash different bytes
+ * for what their callers thought was the same document. This one refuses such values, and passes RFC 8785's vectors.
  */
 export class CanonicalizationError extends Error {
   override readonly name = "CanonicalizationError";

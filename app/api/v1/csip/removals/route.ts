@@ -1,20 +1,24 @@
 import { getEnv } from "@/env";
 import { isUniqueViolation } from "@/db/errors";
 import { withTransaction } from "@/db/transaction";
+import { CSIP_REMOVAL_MAX_BYTES } from "@/http/body-limits";
 import { readJsonBody } from "@/http/read-json-body";
 import { withApiKey } from "@/http/with-api-key";
 import { getAppKeys, getTextDeliverer } from "@/web/services";
 import { sendNotice } from "@/lib/notifications/notify";
 import { applyCsipRemovals, type ItemResult } from "@/lib/removals/apply-csip-removals";
 import { findReplay, readIdempotencyKey, requestHash, storeAnswer, type StoredAnswer } from "@/lib/removals/idempotency";
-import { MAX_REMOVAL_ITEMS, removalRequestSchema } from "@/lib/validations/removals";
+import { csipRemovalRequestSchema, type CsipRemovalItemResult } from "@mimi-discovery/msp-kit";
 
 export const dynamic = "force-dynamic";
 
-/** Each item's own status on the wire (protocol section 5): 200 applied, 403 outside authority, 422 invalid. */
-function itemStatus(result: ItemResult): 200 | 403 | 422 {
-  if (result.applied) return 200;
-  return result.refusal === "outside_authority" ? 403 : 422;
+/**
+ * Each item on the wire (protocol section 5) with its own status: 200 applied, 403 outside the CSIP's authority,
+ * 422 invalid. The domain says what happened; this route says it in HTTP.
+ */
+function wireItem(result: ItemResult): CsipRemovalItemResult {
+  if (result.applied) return { index: result.index, csi: result.csi, status: 200, outcome: result.outcome, removed: result.removed };
+  return { index: result.index, input: result.input, status: result.refusal === "outside_authority" ? 403 : 422, error: result.error };
 }
 
 /** 200 when every item was applied, 207 when some were refused, 403 or 422 when none was applied. */
@@ -22,13 +26,6 @@ function overallStatus(statuses: number[]): number {
   if (statuses.every((status) => status === 200)) return 200;
   if (statuses.some((status) => status === 200)) return 207;
   return statuses.includes(403) ? 403 : 422;
-}
-
-function wireItem(result: ItemResult) {
-  const status = itemStatus(result);
-  return result.applied
-    ? { index: result.index, csi: result.csi, status, outcome: result.outcome, removed: result.removed }
-    : { index: result.index, input: result.input, status, error: result.error };
 }
 
 const answerOf = (answer: StoredAnswer, replayed: boolean) =>
@@ -43,8 +40,8 @@ const answerOf = (answer: StoredAnswer, replayed: boolean) =>
  */
 export const POST = withApiKey("csip", async ({ request, db, now, key }) => {
   const idempotencyKey = readIdempotencyKey(request.headers.get("idempotency-key"));
-  const body = await readJsonBody(request, 64 + MAX_REMOVAL_ITEMS * 700);
-  const input = removalRequestSchema.parse(body);
+  const body = await readJsonBody(request, CSIP_REMOVAL_MAX_BYTES);
+  const input = csipRemovalRequestSchema.parse(body);
   const hash = requestHash(body);
   if (idempotencyKey) {
     const replay = await findReplay(db, key.csipId, idempotencyKey, hash);

@@ -1,5 +1,6 @@
 import { getEnv } from "@/env";
 import { ApiError } from "@/http/problem";
+import { PROBLEM_DETAILS } from "@/http/problem-details";
 import { batchLookupMaxBytes } from "@/http/body-limits";
 import { parseCsiInput, batchLookupRequestSchema } from "@mimi-discovery/msp-kit";
 import { readJsonBody } from "@/http/read-json-body";
@@ -18,7 +19,7 @@ export const POST = withApiKey("msp", async ({ request, db, now, charge }) => {
   const body = await readJsonBody(request, batchLookupMaxBytes(maxBatch));
   const csis = (body as { csis?: unknown })?.csis;
   if (Array.isArray(csis) && csis.length > maxBatch) {
-    throw new ApiError("batch_too_large", `A batch carries at most ${maxBatch} identifiers; this one has ${csis.length}.`, {}, { max_batch: maxBatch });
+    throw new ApiError("batch_too_large", PROBLEM_DETAILS.batchTooLarge(maxBatch, csis.length), {}, { max_batch: maxBatch });
   }
   const input = batchLookupRequestSchema.parse(body);
   const slots = input.csis.map(parseCsiInput);

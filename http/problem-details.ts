@@ -1,0 +1,48 @@
+import { INVALID_IDEMPOTENCY_KEY_MESSAGE, REUSED_IDEMPOTENCY_KEY_MESSAGE } from "@/lib/removals/idempotency";
+
+/**
+ * Every `detail` the API layer writes into a problem document, in one place. The code sends these, and the OpenAPI
+ * document builds its problem examples from them with each operation's own numbers, so http/openapi-errors.test.ts
+ * can provoke each documented example and prove the reference shows what a client really gets. Details are written
+ * for people; clients branch on `code`, so rewording one here is safe, and it changes the reference with it.
+ *
+ * A domain refusal keeps its message beside its rule (lib/ never imports http/); the API answers with that message
+ * as the detail, so the ones the API documents are referred to here rather than copied.
+ */
+export const PROBLEM_DETAILS = {
+  // http/with-api-key.ts: who may call.
+  missingApiKey: "Send your API key as Authorization: Bearer <key>.",
+  invalidApiKey: "The API key is unknown, revoked, or its owner was removed.",
+  csipKeyForLookup: "This is a CSIP key; lookups need an MSP key.",
+  mspKeyForCsipRoute: "This is an MSP key; this route needs a CSIP key.",
+  lookupLimitSpent: (retryAfterSeconds: number) => `Your lookup limit is spent. Try again in ${retryAfterSeconds} seconds.`,
+  costAboveBurst: (cost: number, burst: number) =>
+    `This request looks up ${cost} identifiers, more than your limit allows at once (${burst}). Split it.`,
+
+  // http/read-json-body.ts: the body as bytes, before any schema.
+  unsupportedMediaType: "Send the body as Content-Type: application/json.",
+  bodyTooLarge: (maxBytes: number) => `The body may be at most ${maxBytes} bytes.`,
+  noBody: "The request has no body.",
+  notUtf8: "The body is not valid UTF-8.",
+  invalidJson: "The body is not valid JSON (NaN, Infinity, comments and trailing commas are not JSON).",
+
+  // The lookup routes.
+  invalidIdentifier: (identifierDetail: string) => `csi: ${identifierDetail}`,
+  batchTooLarge: (maxBatch: number, size: number) => `A batch carries at most ${maxBatch} identifiers; this one has ${size}.`,
+
+  // http/problem.ts: a body refused by its schema, each refused member as "path: message" (the body itself as "body").
+  invalidMembers: (issues: readonly { path: string; message: string }[]) =>
+    issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; "),
+  serviceUnavailable: "A dependency of this service is down. Nothing was done; try again shortly.",
+  internalError: "Something went wrong on our side. Nothing was changed.",
+
+  // The public documents and the health check, which have no API key door to go through.
+  databaseUnreachable: "The database is not reachable.",
+
+  // http/create-app-server.ts: in production, before any route runs.
+  httpsRequired: "This API answers only over HTTPS.",
+
+  // The CSIP removal route's Idempotency-Key (lib/removals/idempotency.ts).
+  invalidIdempotencyKey: INVALID_IDEMPOTENCY_KEY_MESSAGE,
+  reusedIdempotencyKey: REUSED_IDEMPOTENCY_KEY_MESSAGE,
+} as const;

@@ -1,7 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
-const PORT = 3210;
-const SMOKE_PORT = 3211;
+// Settable, so that two checkouts on one machine can run their e2e suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 3210);
+const SMOKE_PORT = Number(process.env.E2E_SMOKE_PORT ?? 3211);
 const origin = `http://localhost:${PORT}`;
 
 /**

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/ui/data-table";
 import type { Metadata } from "next";
 import { getEnv } from "@/env";
 import { buildOpenApiDocument, type OpenApiOperation } from "@/http/openapi";
@@ -71,18 +72,12 @@ export default function ApiReferencePage() {
         <RichText text={document.info.description} />
         <div className="flex flex-col gap-3">
           <h3 className="text-base font-semibold text-slate-900">Response headers</h3>
-          <div role="region" aria-labelledby="headers-caption" tabIndex={0} className="overflow-x-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
-            <table className="w-full min-w-[28rem] border-collapse text-left text-sm">
-              <caption id="headers-caption" className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-left text-sm text-slate-700">
-                Headers the API sends. Each endpoint&apos;s Responses table says which answers carry them.
-              </caption>
-              <thead className="bg-slate-50 text-slate-900">
-                <tr>
-                  <th scope="col" className="px-3 py-2 font-semibold">Header</th>
-                  <th scope="col" className="px-3 py-2 font-semibold">Meaning</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 align-top text-slate-700">
+          <DataTable
+            id="headers"
+            caption="Headers the API sends. Each endpoint's Responses table says which answers carry them."
+            minWidthClass="min-w-[28rem]"
+            columns={[{ label: "Header" }, { label: "Meaning" }]}
+          >
                 {Object.entries(document.components.headers).map(([name, header]) => (
                   <tr key={name} id={`header-${name}`} className="scroll-mt-4">
                     <th scope="row" className="px-3 py-2 font-mono text-[0.8125rem] font-medium whitespace-nowrap text-slate-900">
@@ -91,9 +86,7 @@ export default function ApiReferencePage() {
                     <td className="px-3 py-2">{inline(header.description)}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         </div>
       </DocSection>
 

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/ui/data-table";
 import type { OpenApiDocument, OpenApiMediaType, OpenApiOperation, OpenApiParameter, OpenApiResponse } from "@/http/openapi";
 import { CodeBlock, InlineCode } from "./code-block";
 import { DocSection } from "./doc-section";
@@ -128,20 +129,12 @@ export function Endpoint({ document, method, path, operation }: { document: Open
 
 function ParameterTable({ id, parameters }: { id: string; parameters: OpenApiParameter[] }) {
   return (
-    <div role="region" aria-labelledby={`${id}-caption`} tabIndex={0} className="overflow-x-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
-      <table className="w-full min-w-[36rem] border-collapse text-left text-sm">
-        <caption id={`${id}-caption`} className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-left text-sm text-slate-700">
-          Headers this endpoint reads, besides Authorization and Content-Type.
-        </caption>
-        <thead className="bg-slate-50 text-slate-900">
-          <tr>
-            <th scope="col" className="px-3 py-2 font-semibold">Header</th>
-            <th scope="col" className="px-3 py-2 font-semibold">Type</th>
-            <th scope="col" className="px-3 py-2 font-semibold">Required</th>
-            <th scope="col" className="px-3 py-2 font-semibold">Description</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200 align-top text-slate-700">
+    <DataTable
+      id={id}
+      caption="Headers this endpoint reads, besides Authorization and Content-Type."
+      minWidthClass="min-w-[36rem]"
+      columns={[{ label: "Header" }, { label: "Type" }, { label: "Required" }, { label: "Description" }]}
+    >
           {parameters.map((parameter) => (
             <tr key={parameter.name}>
               <th scope="row" className="px-3 py-2 font-mono text-[0.8125rem] font-medium whitespace-nowrap text-slate-900">
@@ -162,9 +155,7 @@ function ParameterTable({ id, parameters }: { id: string; parameters: OpenApiPar
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
 }
 
@@ -185,20 +176,12 @@ function MediaList({ content }: { content: Record<string, OpenApiMediaType> }) {
 
 function ResponseTable({ id, responses }: { id: string; responses: Record<string, OpenApiResponse> }) {
   return (
-    <div role="region" aria-labelledby={`${id}-caption`} tabIndex={0} className="overflow-x-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
-      <table className="w-full min-w-[36rem] border-collapse text-left text-sm">
-        <caption id={`${id}-caption`} className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-left text-sm text-slate-700">
-          Every status this endpoint answers with. Errors are problem documents; each code links to its entry under Errors.
-        </caption>
-        <thead className="bg-slate-50 text-slate-900">
-          <tr>
-            <th scope="col" className="w-1/5 px-3 py-2 font-semibold">Status</th>
-            <th scope="col" className="w-2/5 px-3 py-2 font-semibold">Meaning</th>
-            <th scope="col" className="px-3 py-2 font-semibold">Body</th>
-            <th scope="col" className="px-3 py-2 font-semibold">Headers</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200 align-top text-slate-700">
+    <DataTable
+      id={id}
+      caption="Every status this endpoint answers with. Errors are problem documents; each code links to its entry under Errors."
+      minWidthClass="min-w-[36rem]"
+      columns={[{ label: "Status", className: "w-1/5" }, { label: "Meaning", className: "w-2/5" }, { label: "Body" }, { label: "Headers" }]}
+    >
           {Object.entries(responses).map(([status, response]) => {
             const codes = response["x-problem-codes"];
             // A status that also answers with a CsipRemovalResponse says so in the first paragraph of its description.
@@ -245,8 +228,6 @@ function ResponseTable({ id, responses }: { id: string; responses: Record<string
               </tr>
             );
           })}
-        </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
 }

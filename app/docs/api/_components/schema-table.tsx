@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/ui/data-table";
 import type { JsonSchema, OpenApiDocument } from "@/http/openapi";
 import { InlineCode } from "./code-block";
 import { inline, sentence } from "./rich-text";
@@ -78,22 +79,18 @@ function rowsOf(schema: JsonSchema, prefix = ""): Row[] {
 export function SchemaTable({ id, caption, schema }: { id: string; caption: React.ReactNode; schema: JsonSchema }) {
   const rows = rowsOf(schema);
   return (
-    <div role="region" aria-labelledby={`${id}-caption`} tabIndex={0} className="overflow-x-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
-      <table className="w-full min-w-[36rem] border-collapse text-left text-sm">
-        <caption id={`${id}-caption`} className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-left text-sm text-slate-700">
+    <DataTable
+      id={id}
+      caption={
+        <>
           {caption}
           {schema.additionalProperties === false && " No other members are allowed."}
-        </caption>
-        <thead className="bg-slate-50 text-slate-900">
-          <tr>
-            <th scope="col" className="px-3 py-2 font-semibold">Name</th>
-            <th scope="col" className="px-3 py-2 font-semibold">Type</th>
-            <th scope="col" className="px-3 py-2 font-semibold">Required</th>
-            <th scope="col" className="px-3 py-2 font-semibold">Description</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200 align-top text-slate-700">
-          {rows.map((row) => (
+        </>
+      }
+      minWidthClass="min-w-[36rem]"
+      columns={[{ label: "Name" }, { label: "Type" }, { label: "Required" }, { label: "Description" }]}
+    >
+      {rows.map((row) => (
             <tr key={row.name}>
               <th scope="row" className="px-3 py-2 font-mono text-[0.8125rem] font-medium whitespace-nowrap text-slate-900">
                 {row.name}
@@ -107,9 +104,7 @@ export function SchemaTable({ id, caption, schema }: { id: string; caption: Reac
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
 }
 
@@ -121,18 +116,7 @@ export function VariantTable({ id, caption, schema }: { id: string; caption: Rea
     return { tag, others: members.filter((member) => member !== tag), required: variant.required ?? [] };
   });
   return (
-    <div role="region" aria-labelledby={`${id}-caption`} tabIndex={0} className="overflow-x-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
-      <table className="w-full min-w-[28rem] border-collapse text-left text-sm">
-        <caption id={`${id}-caption`} className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-left text-sm text-slate-700">
-          {caption}
-        </caption>
-        <thead className="bg-slate-50 text-slate-900">
-          <tr>
-            <th scope="col" className="px-3 py-2 font-semibold">Variant</th>
-            <th scope="col" className="px-3 py-2 font-semibold">Other members</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200 align-top text-slate-700">
+    <DataTable id={id} caption={caption} minWidthClass="min-w-[28rem]" columns={[{ label: "Variant" }, { label: "Other members" }]}>
           {variants.map(({ tag, others, required }, index) => (
             <tr key={index}>
               <th scope="row" className="px-3 py-2 font-mono text-[0.8125rem] font-medium whitespace-nowrap text-slate-900">
@@ -153,9 +137,7 @@ export function VariantTable({ id, caption, schema }: { id: string; caption: Rea
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
 }
 

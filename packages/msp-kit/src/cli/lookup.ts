@@ -218,3 +218,15 @@ function describeKey(key: string): string {
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** The command as a process runs it: its arguments, environment and network. */
+export function runLookupProcess(program?: string): Promise<number> {
+  return runLookupCli({
+    argv: process.argv.slice(2),
+    env: process.env,
+    fetch: globalThis.fetch,
+    write: (line) => process.stdout.write(`${line}\n`),
+    writeError: (line) => process.stderr.write(`${line}\n`),
+    program,
+  });
+}

@@ -172,3 +172,18 @@ function summarise({ verified, failed }: Tally): string {
   if (failed === 0) return `\n${total === 1 ? "The mapping verifies" : `All ${total} mappings verify`}.`;
   return `\n${failed} of ${total} ${total === 1 ? "mapping" : "mappings"} failed verification.`;
 }
+
+/** The command as a process runs it: arguments, stdin, files and the network of this process. */
+export async function runVerifyProcess(program?: string): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const { text } = await import("node:stream/consumers");
+  return runVerifyCli({
+    argv: process.argv.slice(2),
+    readStdin: () => text(process.stdin),
+    readFile: (path) => readFile(path, "utf8"),
+    fetch: globalThis.fetch,
+    write: (line) => process.stdout.write(`${line}\n`),
+    writeError: (line) => process.stderr.write(`${line}\n`),
+    program,
+  });
+}

@@ -1,31 +1,42 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { identifiers, mappings, type OtpChallenge } from "@/db/schema";
+import { identifiers, mappings } from "@/db/schema";
+import { IdentifierLockedError } from "@/lib/identifier-locks/identifier-locked-error";
+import { findStandingLock } from "@/lib/identifier-locks/find-standing-lock";
 import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
 import { recordNotice, type Notice } from "@/lib/notifications/notify";
 import { removeMappings } from "@/lib/removals/remove-mappings";
 
+/** The identifier a code just proved, as its challenge recorded it. */
+export type ProvenIdentifier = { uri: string; lineType: string | null };
+
 /**
- * Records that `userId` proved ownership of the challenge's identifier just now. A fresh proof wins: if another
- * account held the identifier (a recycled number or address), it moves here, the previous holder's mappings of
- * it are removed at once, and the previous holder is told, without learning who proved it.
+ * Records that `userId` proved ownership of the identifier just now. A fresh proof wins: if another account held the
+ * identifier (a recycled number or address), it moves here, the previous holder's mappings of it are removed at once
+ * with signed tombstones, and the previous holder is told, without learning who proved it. Both ways a new holder
+ * arrives take this path: adding the identifier on their account, and "I am the new holder" after a code sign-in.
+ * A standing CSIP lock on the identifier refuses the move (IdentifierLockedError) and so the whole transaction.
  */
 export async function claimIdentifier(
   tx: Database,
-  options: { userId: string; challenge: OtpChallenge; now: Date; issuer: string; sealingKey: Buffer },
+  options: { userId: string; identifier: ProvenIdentifier; now: Date; issuer: string; sealingKey: Buffer },
 ): Promise<Notice | null> {
-  const { userId, challenge, now } = options;
+  const { userId, identifier, now } = options;
   const [previous] = await tx
     .select({ userId: identifiers.userId })
     .from(identifiers)
-    .where(and(eq(identifiers.uri, challenge.identifier), ne(identifiers.userId, userId)))
+    .where(and(eq(identifiers.uri, identifier.uri), ne(identifiers.userId, userId)))
     .for("update");
+  if (previous) {
+    const lock = await findStandingLock(tx, identifier.uri);
+    if (lock) throw new IdentifierLockedError(lock.reason, identifier.uri.startsWith("tel:") ? "tel" : "mailto");
+  }
   await tx
     .insert(identifiers)
     .values({
-      uri: challenge.identifier,
-      kind: challenge.identifier.startsWith("tel:") ? "tel" : "mailto",
-      lineType: challenge.lineType,
+      uri: identifier.uri,
+      kind: identifier.uri.startsWith("tel:") ? "tel" : "mailto",
+      lineType: identifier.lineType,
       userId,
       verifiedAt: now,
     })
@@ -34,7 +45,7 @@ export async function claimIdentifier(
   const stale = await tx
     .select({ id: mappings.id })
     .from(mappings)
-    .where(and(eq(mappings.csi, challenge.identifier), eq(mappings.userId, previous.userId), eq(mappings.status, "active")));
+    .where(and(eq(mappings.csi, identifier.uri), eq(mappings.userId, previous.userId), eq(mappings.status, "active")));
   if (stale.length > 0) {
     await removeMappings({
       tx,

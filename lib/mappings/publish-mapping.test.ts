@@ -39,7 +39,7 @@ async function newPerson(email: string, options: { backupEligible?: boolean; bac
   const otp = createOtpHarness(testDb.db);
   const { challengeId } = await otp.request(email);
   const signedIn = await signInWithCode({ db: testDb.db, keys: testKeys, challengeId, code: otp.lastCode(), now: otp.now() });
-  if (!signedIn.ok) throw new Error("sign-in failed");
+  if (!signedIn.ok || signedIn.status !== "signed_in") throw new Error("sign-in failed");
   const [identifier] = await testDb.db.select().from(identifiers).where(eq(identifiers.userId, signedIn.userId));
   const authenticator = await SoftwareAuthenticator.create(options);
   const started = await startPasskeyRegistration({ db: testDb.db, rp, userId: signedIn.userId, userName: email, now: new Date() });

@@ -161,7 +161,7 @@ describe("a recycled identifier", () => {
     await app.db.transaction(async (tx) => {
       await claimIdentifier(tx as never, {
         userId: fresh.userId,
-        challenge: { identifier: "mailto:recycled@example.com", lineType: null } as never,
+        identifier: { uri: "mailto:recycled@example.com", lineType: null },
         now: new Date(),
         issuer: app.origin,
         sealingKey: testKeys.sealing,

@@ -25,6 +25,7 @@ export function EnterCodeForm({
   idPrefix,
   submitLabel,
   startOverLabel = "Use a different number or email",
+  onlyIfKnown = false,
 }: {
   challenge: ChallengeView;
   verifyAction: (state: FormState, formData: FormData) => Promise<FormState>;
@@ -33,6 +34,8 @@ export function EnterCodeForm({
   idPrefix: string;
   submitLabel: string;
   startOverLabel?: string;
+  /** The code went out only if the identifier belongs where the person says (the step-up): say so, honestly. */
+  onlyIfKnown?: boolean;
 }) {
   const [state, verify] = useActionState(verifyAction, {});
   const [resendState, resend] = useActionState(resendAction, {});
@@ -40,7 +43,15 @@ export function EnterCodeForm({
   return (
     <div className="flex flex-col gap-4">
       <p className="text-sm text-slate-700">
-        We sent a 6-digit code {CHANNEL_TEXT[challenge.channel]} to <strong>{challenge.maskedIdentifier}</strong>.
+        {onlyIfKnown ? (
+          <>
+            If <strong>{challenge.maskedIdentifier}</strong> is on this account, we sent it a 6-digit code {CHANNEL_TEXT[challenge.channel]}.
+          </>
+        ) : (
+          <>
+            We sent a 6-digit code {CHANNEL_TEXT[challenge.channel]} to <strong>{challenge.maskedIdentifier}</strong>.
+          </>
+        )}
         {challenge.open && <> It works once, until {expires}.</>}
       </p>
       {!challenge.open && !state.message && !state.errors && (

@@ -43,7 +43,8 @@ export async function startCodeChallenge(options: {
     return null;
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
-    if (error.code === "delivery_failed") console.error("code delivery failed:", error.cause);
+    // The class only: a delivery error's message and cause can carry the address or number.
+    if (error.code === "delivery_failed") console.error("code delivery failed:", error.cause instanceof Error ? error.cause.name : typeof error.cause);
     return error.code === "region_not_served" || error.code === "unsupported_line_type"
       ? { errors: { [options.field]: error.message }, values: { [options.field]: options.csi.uri } }
       : { tone: "error", message: error.message };

@@ -87,3 +87,10 @@ export async function finishCodeStepUp(options: {
     return { ok: true, ...signedIn };
   });
 }
+
+/** "Use a different identifier": the code asked for is forgotten (it stays valid nowhere else: it was for this step-up). */
+export async function forgetStepUpCode(db: Database, token: string | undefined, now: Date): Promise<void> {
+  const stepUp = await findStepUp(db, token, now);
+  if (!stepUp) return;
+  await db.update(signInStepUps).set({ codeChallengeId: null }).where(eq(signInStepUps.id, stepUp.id));
+}

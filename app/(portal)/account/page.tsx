@@ -58,6 +58,12 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">Your account</h1>
       {params.welcome && <Alert tone="success">Welcome! Your account is ready.</Alert>}
+      {params.moved && (
+        <Alert tone="info">
+          The number or address you proved was on an earlier account. It is yours alone now: that account&apos;s mappings of it were removed, and
+          its holder was told, without learning who you are.
+        </Alert>
+      )}
       {params.added && <Alert tone="success">The identifier was added to your account.</Alert>}
 
       <Card title="Your identifiers" description="The phone numbers and email addresses you have proven are yours. You can sign in with any of them.">

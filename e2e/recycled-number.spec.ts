@@ -125,7 +125,7 @@ test.describe("a recycled number never opens the previous holder's account", () 
     await expect(page.getByRole("region", { name: "Your identifiers" }).getByRole("listitem").filter({ hasText: email })).toHaveCount(1);
   });
 
-  test("another account's passkey is refused, and leaving half way moves nothing", async ({ page, browser, baseURL, clientIp, unique, users, outbox, authenticator }) => {
+  test("another account's passkey is refused, and leaving half way moves nothing", async ({ page, browser, baseURL, clientIp, unique, users, outbox, authenticator, checkA11y }) => {
     void clientIp;
     void authenticator;
     const email = `kept.${unique}@example.com`;
@@ -149,6 +149,9 @@ test.describe("a recycled number never opens the previous holder's account", () 
     await page.getByRole("button", { name: "Start again" }).click();
     await expect(page).toHaveURL(/\/sign-in$/u);
     await expect(page.getByLabel("Phone number or email address")).toBeVisible();
+    await page.goto("/sign-in/confirm");
+    await expect(page.getByRole("region", { name: "This step has ended" })).toContainText("Nothing was changed.");
+    await checkA11y(page);
 
     await holder.goto("/account");
     await expect(holder.getByRole("region", { name: "Your identifiers" }).getByRole("listitem")).toHaveCount(2);

@@ -53,7 +53,7 @@ describe("CSIP locks on identifiers", () => {
     expect(await testDb.db.select().from(identifierLocks)).toHaveLength(2);
     const audit = await testDb.db.select().from(auditLog).where(eq(auditLog.action, "identifier.locked"));
     expect(audit).toHaveLength(2);
-    expect(audit[0]).toMatchObject({ actorKind: "csip", actorUserId: admin, details: { csip: telco, reason: "subscriber_protection" } });
+    expect(audit[0]).toMatchObject({ actorKind: "csip", actorUserId: admin, subjectType: "identifier_lock", details: { csip: telco, reason: "subscriber_protection" } });
   });
 
   it("locking again changes the reason of the one standing lock; lifting ends it", async () => {

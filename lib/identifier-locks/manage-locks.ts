@@ -46,9 +46,10 @@ export async function lockIdentifier(options: {
       actorUserId: userId,
       actorKind: "csip",
       action: "identifier.locked",
-      subjectType: "identifier",
-      subjectId: csi,
-      details: { csip: csipId, reason },
+      // A CSIP's act, not the admin's own account's: kept out of their personal history (subject "identifier").
+      subjectType: "identifier_lock",
+      subjectId: lock!.id,
+      details: { csip: csipId, csi, reason },
     });
     return { ok: true, lock: lock!, changed: before ? "reason_changed" : "locked" };
   });
@@ -62,16 +63,16 @@ export async function liftLock(options: { db: Database; csipId: string; userId: 
       .update(identifierLocks)
       .set({ liftedAt: now, liftedBy: userId })
       .where(and(eq(identifierLocks.id, lockId), eq(identifierLocks.csipId, csipId), isNull(identifierLocks.liftedAt)))
-      .returning({ csi: identifierLocks.csi, reason: identifierLocks.reason });
+      .returning({ id: identifierLocks.id, csi: identifierLocks.csi, reason: identifierLocks.reason });
     if (!lifted) return false;
     await recordAudit(tx, {
       at: now,
       actorUserId: userId,
       actorKind: "csip",
       action: "identifier.lock_lifted",
-      subjectType: "identifier",
-      subjectId: lifted.csi,
-      details: { csip: csipId, reason: lifted.reason },
+      subjectType: "identifier_lock",
+      subjectId: lifted.id,
+      details: { csip: csipId, csi: lifted.csi, reason: lifted.reason },
     });
     return true;
   });

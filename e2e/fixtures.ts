@@ -103,6 +103,15 @@ export const test = base.extend<{
 
 export { expect };
 
+/**
+ * Signs out and waits until the header says so: a navigation started before the sign-out action has answered can
+ * cancel it, and the next page would then still see the session.
+ */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
+}
+
 /** Types an identifier on the sign-in page and asks for a code. */
 export async function requestSignInCode(page: Page, identifier: string): Promise<void> {
   await page.goto("/sign-in");

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { expect, test } from "./fixtures";
+import { expect, signOut, test } from "./fixtures";
 
 const run = promisify(execFile);
 
@@ -40,7 +40,7 @@ test.describe("passkeys and signed mappings", () => {
     expect(await authenticator.credentialCount()).toBe(1);
     await checkA11y(page);
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await page.goto("/sign-in");
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await expect(page).toHaveURL(/\/account/);

@@ -1,5 +1,5 @@
 import type { APIRequestContext, Browser, BrowserContext, Page } from "@playwright/test";
-import { enterCode, expect, requestSignInCode, test } from "./fixtures";
+import { enterCode, expect, requestSignInCode, signOut, test } from "./fixtures";
 
 const DAY = 24 * 60 * 60_000;
 
@@ -93,7 +93,7 @@ test.describe("a recycled number never opens the previous holder's account", () 
     await users.create({ identifier: email });
     await addIdentifier(page, phone.e164, outbox.codeFor);
     await registerPasskey(page, "E2E laptop");
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
 
     await atStepUp(page, phone.e164, outbox.codeFor);
     // Nothing of the account: not its email, not its passkey's name.
@@ -108,7 +108,7 @@ test.describe("a recycled number never opens the previous holder's account", () 
     await page.getByRole("button", { name: "Use your passkey" }).click();
     await expect(page).toHaveURL(/\/account$/u);
     await expect(page.getByRole("region", { name: "Your identifiers" }).getByRole("listitem")).toHaveCount(2);
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
 
     // The other way in: a code to another identifier, typed in full.
     await atStepUp(page, phone.e164, outbox.codeFor);
@@ -135,7 +135,7 @@ test.describe("a recycled number never opens the previous holder's account", () 
     // Mallory has a passkey of her own here, in this browser.
     await users.create({ identifier: `mallory.${unique}@example.com` });
     await registerPasskey(page, "Mallory's key");
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
 
     await atStepUp(page, phone.e164, outbox.codeFor);
     await page.getByRole("button", { name: "Use your passkey" }).click();
@@ -267,7 +267,7 @@ test.describe("a recycled number never opens the previous holder's account", () 
     await page.getByRole("button", { name: "Yes, it is my account" }).click();
     await expect(page).toHaveURL(/\/account$/u);
     await expect(page.getByRole("region", { name: "Your identifiers" }).getByRole("listitem")).toContainText(phone.display);
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await requestSignInCode(page, phone.e164);
     await enterCode(page, await outbox.codeFor(phone.e164));
     await expect(page).toHaveURL(/\/account$/u);

@@ -5,7 +5,7 @@ import { identifiers, mappings, type MappingRow } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { loadActiveSigningKey, publishedJwks } from "@/lib/keys/signing-keys";
-import { answerChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
+import { answerChallenge, consumeChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
 import { PasskeyError } from "@/lib/passkeys/passkey-error";
 import type { RelyingParty } from "@/lib/passkeys/relying-party";
 import { verifyMapping, type BindingClaims, type MappingDocument, type MappingProof } from "@mimi-discovery/msp-kit";
@@ -32,9 +32,10 @@ export async function publishMapping(options: {
   now: Date;
 }): Promise<MappingRow> {
   const { db, rp, issuer, userId, response, now } = options;
+  const challenge = await consumeChallenge(db, { challengeId: options.challengeId, purpose: "sign_mapping", userId, now });
   try {
     return await withTransaction(db, async (tx) => {
-      const { challenge, passkey } = await answerChallenge(tx, { challengeId: options.challengeId, purpose: "sign_mapping", userId, rp, response, now });
+      const passkey = await answerChallenge(tx, { challenge, userId, rp, response, now });
       if (!challenge.payload) throw new PasskeyError("challenge_invalid");
       const canonical = challenge.payload;
       const document = JSON.parse(canonical) as MappingDocument;

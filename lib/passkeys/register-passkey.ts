@@ -57,10 +57,11 @@ export async function finishPasskeyRegistration(options: {
 }): Promise<Passkey> {
   const { db, rp, userId, now, response } = options;
   if (Buffer.from(response.id, "base64url").length > MAX_CREDENTIAL_ID_BYTES) throw new PasskeyError("credential_too_long");
+  // Taken for good before anything is verified: a refused answer must not put the challenge back (single use).
+  const challenge = await takeChallenge(db, { id: options.challengeId, purpose: "register", userId, now });
+  if (!challenge) throw new PasskeyError("challenge_invalid");
   try {
     return await withTransaction(db, async (tx) => {
-      const challenge = await takeChallenge(tx, { id: options.challengeId, purpose: "register", userId, now });
-      if (!challenge) throw new PasskeyError("challenge_invalid");
       let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
       try {
         verification = await verifyRegistrationResponse({

@@ -19,7 +19,8 @@ const HSTS = "max-age=63072000; includeSubDomains";
 
 /**
  * The HTTP server in front of Next's request handler. Whatever a client sent under CLIENT_IP_HEADER is
- * overwritten with the address established from the socket (and trusted proxies only). In production, API
+ * overwritten with the address established from the socket (and trusted proxies only), and X-Forwarded-Host with
+ * the host of PUBLIC_ORIGIN. In production, API
  * requests that did not arrive over TLS at a trusted proxy are refused before any work (R7), and every answer
  * carries HSTS so browsers never try plain HTTP again.
  */
@@ -27,8 +28,12 @@ export function createAppServer(
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void,
   options: AppServerOptions,
 ): Server {
+  const publicHost = new URL(options.publicOrigin).host;
   return createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxies);
+    // Next checks a server action's Origin against X-Forwarded-Host when one is sent, so a client that sets it to
+    // its own site could pass a cross-site action off as same-site. The host users reach is configured: say it.
+    req.headers["x-forwarded-host"] = publicHost;
     if (options.requireHttps) {
       res.setHeader("strict-transport-security", HSTS);
       if ((req.url ?? "").startsWith("/api/") && !arrivedOverTls(req, options.trustedProxies)) {

@@ -1,4 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
+import { cspViolations, watchContentSecurityPolicy } from "./csp";
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 
 let counter = 0;
@@ -28,6 +29,12 @@ export const test = base.extend<{
   /** A CDP virtual authenticator (CTAP2, resident keys, user verification) attached to the page. */
   authenticator: { credentialCount: () => Promise<number> };
 }>({
+  // Every page of every test reports Content-Security-Policy violations, and a test with one fails.
+  page: async ({ page }, use) => {
+    await watchContentSecurityPolicy(page);
+    await use(page);
+    expect(cspViolations(page), "the browser reported Content-Security-Policy violations").toEqual([]);
+  },
   authenticator: async ({ page }, use) => {
     const client = await page.context().newCDPSession(page);
     await client.send("WebAuthn.enable");

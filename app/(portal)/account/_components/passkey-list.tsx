@@ -4,12 +4,13 @@ import { useActionState } from "react";
 import type { FormState } from "@/web/form-state";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { DateTime } from "@/components/ui/date-time";
 
 /** `onlyFor`: the identifier whose mappings alone this passkey signs, when it is that identifier's own. */
 export type PasskeyRow = { id: string; name: string; createdAt: string; lastUsedAt: string | null; synced: boolean; onlyFor: string | null };
 
 function date(value: string) {
-  return <time dateTime={value}>{new Date(value).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}</time>;
+  return <DateTime value={value} />;
 }
 
 export function PasskeyList({

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
 import { runPasskeyAssertion } from "@/web/run-passkey-assertion";
 import { MAPPING_LIMITS } from "@/lib/mappings/limits";
@@ -88,19 +89,14 @@ export function MappingEditor({ identifiers, msps, initial, defaultRegion }: Pro
       >
         {message && <Alert tone="error">{message}</Alert>}
         <div className="grid gap-4 sm:grid-cols-2">
-          <div className="flex flex-col gap-1">
-            <label htmlFor="mapping-identifier" className="text-sm font-medium">
-              For
-            </label>
-            <select id="mapping-identifier" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-base" value={state.identifierId} onChange={(event) => update({ identifierId: event.target.value })}>
-              {identifiers.map((identifier) => (
-                <option key={identifier.id} value={identifier.id}>
-                  {identifier.display}
-                </option>
-              ))}
-            </select>
-            {errors.identifierId && <p className="text-sm font-medium text-red-700">{errors.identifierId}</p>}
-          </div>
+          <SelectField
+            id="mapping-identifier"
+            label="For"
+            value={state.identifierId}
+            onChange={(event) => update({ identifierId: event.target.value })}
+            options={identifiers.map((identifier) => ({ value: identifier.id, label: identifier.display }))}
+            error={errors.identifierId}
+          />
           <TextField
             id="mapping-label"
             label="Label"

@@ -35,6 +35,13 @@ export default tseslint.config(
     },
   },
   {
+    // Server code logs through lib/log (describeError): a console call with an error or an identifier in it is how
+    // addresses ended up in logs. The development outbox prints its codes on purpose, with the destination masked.
+    files: ["lib/**/*.ts", "web/**/*.{ts,tsx}", "http/**/*.ts", "app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    ignores: ["lib/log/**", "lib/delivery/dev-outbox.ts", "**/*.test.ts"],
+    rules: { "no-console": "error" },
+  },
+  {
     files: ["lib/**/*.ts", "db/**/*.ts", "env.ts"],
     rules: layerRules(framework, edges(["@/web", "@/web/*", "@/http", "@/http/*"], "lib/ is the domain: the web edge and the HTTP layer call it, never the other way.")),
   },

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     requireHttps: env.deployment === "production",
     publicOrigin: env.publicOrigin,
     directPost,
+    development: dev,
   });
   server.listen(env.port, env.host, () => {
     console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);

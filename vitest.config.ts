@@ -28,5 +28,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     setupFiles: ["./test/support/setup.ts"],
+    // next-auth imports "next/server" without a file extension, which Node's ESM resolver refuses; Vite resolves it.
+    server: { deps: { inline: ["next-auth"] } },
   },
 });

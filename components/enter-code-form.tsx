@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { formatTimeOfDay } from "@/components/ui/date-time";
 
 const CHANNEL_TEXT = { sms: "by text message", voice: "by a voice call", email: "by email" } as const;
 
@@ -39,7 +40,7 @@ export function EnterCodeForm({
 }) {
   const [state, verify] = useActionState(verifyAction, {});
   const [resendState, resend] = useActionState(resendAction, {});
-  const expires = new Date(challenge.expiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const expires = formatTimeOfDay(challenge.expiresAt);
   return (
     <div className="flex flex-col gap-4">
       <p className="text-sm text-slate-700">

@@ -2,18 +2,22 @@ import Link from "next/link";
 import { getDb } from "@/db/index";
 import { getCurrentSession } from "@/web/current-session";
 import { listMemberships } from "@/lib/csip-console/list-memberships";
+import { isOperator } from "@/lib/operators/operators";
 import { signOutAction } from "./sign-out-action";
 
 export async function SiteHeader() {
   const session = await getCurrentSession();
-  const csipAdmin = session ? (await listMemberships(getDb(), session.userId)).length > 0 : false;
+  // The consoles this person may use, so that nobody has to know their addresses.
+  const [csipAdmin, operator] = session
+    ? await Promise.all([listMemberships(getDb(), session.userId).then((rows) => rows.length > 0), isOperator(getDb(), session.userId)])
+    : [false, false];
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
         <Link href="/" className="text-lg font-bold text-slate-900">
           mimi<span className="text-indigo-700">·</span>discovery
         </Link>
-        <nav aria-label="Main" className="flex items-center gap-4 text-sm">
+        <nav aria-label="Main" className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
           <Link href="/docs/api" className="font-medium text-slate-700 hover:text-slate-900">
             API
           </Link>
@@ -25,6 +29,11 @@ export async function SiteHeader() {
               {csipAdmin && (
                 <Link href="/csip" className="font-medium text-slate-700 hover:text-slate-900">
                   CSIP console
+                </Link>
+              )}
+              {operator && (
+                <Link href="/admin" className="font-medium text-slate-700 hover:text-slate-900">
+                  Operator console
                 </Link>
               )}
               <Link href="/account" className="font-medium text-slate-700 hover:text-slate-900">

@@ -269,10 +269,20 @@ export const passkeys = pgTable(
     backupEligible: boolean("backup_eligible").notNull(),
     backupState: boolean("backup_state").notNull(),
     name: text("name").notNull(),
+    /**
+     * Set: this passkey signs the mappings of that one identifier, and the identifier's mappings are signed by its
+     * own passkeys only, so an MSP cannot tell from two mappings' keys that one person holds both identifiers.
+     * Null: the account's passkey, for every identifier that has none of its own. Both sign the person in.
+     */
+    identifierId: uuid("identifier_id").references(() => identifiers.id, { onDelete: "cascade" }),
     createdAt: timestamptz("created_at").notNull(),
     lastUsedAt: timestamptz("last_used_at"),
   },
-  (table) => [uniqueIndex("passkeys_credential_idx").on(table.credentialId), index("passkeys_user_idx").on(table.userId)],
+  (table) => [
+    uniqueIndex("passkeys_credential_idx").on(table.credentialId),
+    index("passkeys_user_idx").on(table.userId),
+    index("passkeys_identifier_idx").on(table.identifierId),
+  ],
 );
 
 export const webauthnPurposes = ["register", "authenticate", "sign_mapping", "remove_mapping", "step_up"] as const;

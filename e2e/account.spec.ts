@@ -31,7 +31,7 @@ test.describe("account identifiers", () => {
     await page.getByLabel("New phone number or email address").fill(second);
     await page.getByRole("button", { name: "Send code" }).click();
     await enterCode(page, await outbox.codeFor(second), "Add identifier");
-    // Wait for the answer: a navigation started before it would cancel the action.
+    // The clock moves only once the code was taken, or it would expire the code in flight.
     await expect(page.getByText("The identifier was added to your account.")).toBeVisible();
 
     await clock.advance(11 * 60_000);

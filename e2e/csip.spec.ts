@@ -198,11 +198,14 @@ test.describe("CSIP console", () => {
     await adminContext.close();
   });
 
-  test("the console does not exist for someone who administers no CSIP", async ({ page, clientIp, unique, users }) => {
+  test("someone who administers no CSIP is told what the console is, and no CSIP's pages exist for them", async ({ page, clientIp, unique, users, checkA11y }) => {
     void clientIp;
     await users.create({ identifier: `not-a-csip.${unique}@example.com` });
     await page.goto("/account");
-    expect((await page.goto("/csip"))?.status()).toBe(404);
+    expect((await page.goto("/csip"))?.status()).toBe(200);
+    await expect(page.getByRole("heading", { name: "For telcos and email providers" })).toBeVisible();
+    await expect(page.getByText("ask the operator of this Discovery Provider to register your company")).toBeVisible();
+    await checkA11y(page);
     expect((await page.goto("/csip/123e4567-e89b-42d3-a456-426614174000/removals"))?.status()).toBe(404);
     const upload = await page.request.post("/csip/123e4567-e89b-42d3-a456-426614174000/removals/upload", {
       headers: { "content-type": "text/csv", origin: new URL(page.url()).origin },

@@ -1,4 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
+import { cspViolations, watchContentSecurityPolicy } from "./csp";
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 
 let counter = 0;
@@ -26,8 +27,14 @@ export const test = base.extend<{
   users: { create: (options?: { identifier?: string; operator?: boolean; context?: BrowserContext }) => Promise<TestUser> };
   checkA11y: (page: Page) => Promise<void>;
   /** A CDP virtual authenticator (CTAP2, resident keys, user verification) attached to the page. */
-  authenticator: { credentialCount: () => Promise<number> };
+  authenticator: { credentialCount: () => Promise<number>; credentialIds: () => Promise<string[]> };
 }>({
+  // Every page of every test reports Content-Security-Policy violations, and a test with one fails.
+  page: async ({ page }, use) => {
+    await watchContentSecurityPolicy(page);
+    await use(page);
+    expect(cspViolations(page), "the browser reported Content-Security-Policy violations").toEqual([]);
+  },
   authenticator: async ({ page }, use) => {
     const client = await page.context().newCDPSession(page);
     await client.send("WebAuthn.enable");
@@ -41,8 +48,11 @@ export const test = base.extend<{
         automaticPresenceSimulation: true,
       },
     });
+    const credentials = async () => (await client.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
     await use({
-      credentialCount: async () => (await client.send("WebAuthn.getCredentials", { authenticatorId })).credentials.length,
+      credentialCount: async () => (await credentials()).length,
+      // CDP gives ids in standard base64; WebAuthn JSON and mappings carry them in base64url.
+      credentialIds: async () => (await credentials()).map((credential) => Buffer.from(credential.credentialId, "base64").toString("base64url")),
     });
     await client.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId });
   },

@@ -113,4 +113,38 @@ test.describe("passkeys and signed mappings", () => {
     expect(((await lookupPreview.json()) as { result: string }).result).toBe("none");
     await checkA11y(page);
   });
+
+  test("an identifier's mappings signed with a passkey of its own, which no other identifier shares", async ({ page, users, unique, authenticator, checkA11y }) => {
+    const email = `own-key.${unique}@example.com`;
+    await users.create({ identifier: email });
+    await page.goto("/account");
+    const passkeys = page.getByRole("region", { name: "Passkeys" });
+    await passkeys.getByLabel("Passkey name").fill("Laptop");
+    await passkeys.getByRole("button", { name: "Register a passkey" }).click();
+    await expect(passkeys.getByText("Your passkey is registered.")).toBeVisible();
+    await expect(passkeys.getByLabel("Passkey name")).toHaveValue("");
+    const [accountKey] = await authenticator.credentialIds();
+
+    await page.goto("/mappings/new");
+    const signing = page.getByRole("region", { name: "Signed with" });
+    await expect(signing).toContainText("Your account's passkey, “Laptop”");
+    await signing.getByText(`Give ${email} a passkey of its own`).click();
+    await expect(signing).toContainText("cannot tell from their signatures that they are all yours");
+    await checkA11y(page);
+    await signing.getByRole("button", { name: "Create its passkey" }).click();
+    await expect(signing).toContainText(`This identifier's own passkey, “${email} only”`);
+    const ownKey = (await authenticator.credentialIds()).find((id) => id !== accountKey);
+    expect(ownKey).toBeDefined();
+    await page.screenshot({ path: test.info().outputPath("own-passkey-editor.png"), fullPage: true });
+
+    await page.getByTestId("mapping-entry").nth(0).getByLabel("Messaging service").selectOption("chat.example");
+    await page.getByRole("button", { name: "Sign with your passkey and publish" }).click();
+    await expect(page).toHaveURL(/\/mappings\?published=1/);
+    const href = await page.getByTestId("mapping-item").first().getByRole("link", { name: /Download the signed mapping/ }).getAttribute("href");
+    const served = (await (await page.request.get(href!)).json()) as { proof: { assertion: { credential_id: string } } };
+    expect(served.proof.assertion.credential_id).toBe(ownKey);
+
+    await page.goto("/account");
+    await expect(page.getByRole("region", { name: "Passkeys" }).getByText(`Signs the mappings of ${email} only`)).toBeVisible();
+  });
 });

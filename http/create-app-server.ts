@@ -3,6 +3,7 @@ import type { BlockList } from "node:net";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 import { ApiError, problemDocument, toApiError } from "./problem";
 import { PROBLEM_DETAILS } from "./problem-details";
+import { API_CONTENT_SECURITY_POLICY, newNonce, pageContentSecurityPolicy } from "./content-security-policy";
 import { SECURITY_HEADERS } from "./security-headers";
 import { serveWebHandler, type WebHandler } from "./serve-web-handler";
 
@@ -13,13 +14,16 @@ export type AppServerOptions = {
   publicOrigin: string;
   /** POST routes served by their Fetch-API handler directly, without Next (the lookup API's hot path). */
   directPost?: Map<string, WebHandler>;
+  /** Next's dev mode, whose React Refresh needs eval and a WebSocket: the page policy allows them there only. */
+  development?: boolean;
 };
 
 const HSTS = "max-age=63072000; includeSubDomains";
 
 /**
  * The HTTP server in front of Next's request handler. Whatever a client sent under CLIENT_IP_HEADER is
- * overwritten with the address established from the socket (and trusted proxies only). In production, API
+ * overwritten with the address established from the socket (and trusted proxies only), and X-Forwarded-Host with
+ * the host of PUBLIC_ORIGIN. In production, API
  * requests that did not arrive over TLS at a trusted proxy are refused before any work (R7), and every answer
  * carries HSTS so browsers never try plain HTTP again.
  */
@@ -27,8 +31,13 @@ export function createAppServer(
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void,
   options: AppServerOptions,
 ): Server {
+  const publicHost = new URL(options.publicOrigin).host;
   return createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxies);
+    // Next checks a server action's Origin against X-Forwarded-Host when one is sent, so a client that sets it to
+    // its own site could pass a cross-site action off as same-site. The host users reach is configured: say it.
+    req.headers["x-forwarded-host"] = publicHost;
+    setContentSecurityPolicy(req, res, { development: options.development ?? false, https: options.publicOrigin.startsWith("https://") });
     if (options.requireHttps) {
       res.setHeader("strict-transport-security", HSTS);
       if ((req.url ?? "").startsWith("/api/") && !arrivedOverTls(req, options.trustedProxies)) {
@@ -51,6 +60,21 @@ export function createAppServer(
     }
     void handle(req, res);
   });
+}
+
+/**
+ * Every answer gets its policy: a page one with a nonce of its own, which Next reads from the request's header of
+ * the same name and puts on its scripts; machine answers a policy that loads nothing.
+ */
+function setContentSecurityPolicy(req: IncomingMessage, res: ServerResponse, options: { development: boolean; https: boolean }): void {
+  const path = req.url ?? "/";
+  if (path.startsWith("/api/") || path.startsWith("/.well-known/")) {
+    res.setHeader("content-security-policy", API_CONTENT_SECURITY_POLICY);
+    return;
+  }
+  const policy = pageContentSecurityPolicy(newNonce(), options);
+  req.headers["content-security-policy"] = policy;
+  res.setHeader("content-security-policy", policy);
 }
 
 /** TLS ended at a proxy we trust, which said so; a client cannot claim it by sending the header itself. */

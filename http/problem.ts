@@ -2,6 +2,7 @@ import { PROBLEM_CODES, type ProblemCode } from "@mimi-discovery/msp-kit";
 import { ZodError } from "zod";
 import { isDatabaseUnavailable } from "@/db/errors";
 import { DomainError, type DomainErrorKind } from "@/lib/errors/domain-error";
+import { logFailure } from "@/lib/log/log-failure";
 import { PROBLEM_DETAILS } from "./problem-details";
 
 /** The API's stable error codes (protocol section 6), each with its one HTTP status: the wire format's list. */
@@ -52,8 +53,7 @@ export function toApiError(error: unknown): ApiError {
     return new ApiError("service_unavailable", PROBLEM_DETAILS.serviceUnavailable, { "retry-after": RETRY_AFTER_SECONDS });
   }
   if (error instanceof DomainError) return new ApiError(PROBLEM_FOR_KIND[error.kind], error.message);
-  // Only the error's class: a query's message can carry the identifiers it was asked about.
-  console.error("api: unexpected error", (error as Error)?.name ?? typeof error);
+  logFailure("api request", error);
   return new ApiError("internal_error", PROBLEM_DETAILS.internalError);
 }
 

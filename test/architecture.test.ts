@@ -41,3 +41,19 @@ describe("the DP's layers", () => {
     expect(await layerErrors(filePath, code)).toEqual([]);
   });
 });
+
+/** Server code logs failures through lib/log, which never prints a message: a console call is a lint error. */
+describe("logging", () => {
+  const consoleErrors = async (filePath: string) => {
+    const [result] = await eslint.lintText('export function failed(error: unknown) {\n  console.error("failed", error);\n}\n', { filePath });
+    return result!.messages.filter((message) => message.ruleId === "no-console");
+  };
+
+  it.each(["lib/otp/example.ts", "web/example.ts", "http/example.ts", "app/example/route.ts", "components/example.tsx"])("refuses console in %s", async (filePath) => {
+    expect(await consoleErrors(filePath)).toHaveLength(1);
+  });
+
+  it("allows it in the logging module itself", async () => {
+    expect(await consoleErrors("lib/log/example.ts")).toEqual([]);
+  });
+});

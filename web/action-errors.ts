@@ -2,6 +2,7 @@ import "server-only";
 import { IdentifierError } from "@mimi-discovery/msp-kit";
 import { isDatabaseUnavailable } from "@/db/errors";
 import { DomainError } from "@/lib/errors/domain-error";
+import { logFailure } from "@/lib/log/log-failure";
 
 export const UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Nothing was changed; please try again shortly.";
 export const UNEXPECTED_MESSAGE = "Something went wrong on our side. Nothing was changed; please try again.";
@@ -14,6 +15,6 @@ export const UNEXPECTED_MESSAGE = "Something went wrong on our side. Nothing was
 export function describeActionError(error: unknown, action: string): string {
   if (isDatabaseUnavailable(error) || (error instanceof DomainError && error.kind === "unavailable")) return UNAVAILABLE_MESSAGE;
   if (error instanceof DomainError || error instanceof IdentifierError) return error.message;
-  console.error(`${action} failed:`, error instanceof Error ? error.name : typeof error);
+  logFailure(action, error);
   return UNEXPECTED_MESSAGE;
 }

@@ -6,6 +6,7 @@ import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { getEnv } from "@/env";
 import { withHashedSessionTokens } from "./hashed-session-adapter";
 import { cookieAttributes, sessionCookieName } from "@/lib/auth/session-cookie";
+import { logFailure } from "@/lib/log/log-failure";
 import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS } from "@/lib/auth/session-rules";
 
 /**
@@ -32,6 +33,13 @@ export const { handlers, auth, signOut } = NextAuth(() => {
       sessionToken: { name: sessionCookieName(env.publicOrigin), options: cookieAttributes(env.publicOrigin) },
     },
     pages: { signIn: "/sign-in" },
+    // Auth.js's own logger prints errors whole, with the URL, the query and its parameters (a session token's
+    // hash among them): only their classes and codes are logged.
+    logger: {
+      error: (error) => logFailure("auth", error),
+      warn: () => {},
+      debug: () => {},
+    },
     callbacks: {
       session({ session, user }) {
         const row = session as unknown as { authenticatedAt: Date; reauthenticatedAt: Date | null };

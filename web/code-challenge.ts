@@ -9,6 +9,7 @@ import type { Csi } from "@mimi-discovery/msp-kit";
 import { findChallenge, type ChallengeSummary } from "@/lib/otp/find-challenge";
 import { OtpError } from "@/lib/otp/otp-error";
 import { requestCode } from "@/lib/otp/request-code";
+import { logFailure } from "@/lib/log/log-failure";
 import { OTP_RULES } from "@/lib/otp/rules";
 import type { FormState } from "./form-state";
 import { getAppKeys, getClientIp, getDeliverer } from "./services";
@@ -43,8 +44,7 @@ export async function startCodeChallenge(options: {
     return null;
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
-    // The class only: a delivery error's message and cause can carry the address or number.
-    if (error.code === "delivery_failed") console.error("code delivery failed:", error.cause instanceof Error ? error.cause.name : typeof error.cause);
+    if (error.code === "delivery_failed") logFailure("code delivery", error.cause);
     return error.code === "region_not_served" || error.code === "unsupported_line_type"
       ? { errors: { [options.field]: error.message }, values: { [options.field]: options.csi.uri } }
       : { tone: "error", message: error.message };

@@ -1,6 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { identifiers, mappings } from "@/db/schema";
+import { identifiers, mappings, passkeys } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { IdentifierLockedError } from "@/lib/identifier-locks/identifier-locked-error";
 import { findStandingLock } from "@/lib/identifier-locks/find-standing-lock";
 import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
@@ -23,7 +24,7 @@ export async function claimIdentifier(
 ): Promise<Notice | null> {
   const { userId, identifier, now } = options;
   const [previous] = await tx
-    .select({ userId: identifiers.userId })
+    .select({ id: identifiers.id, userId: identifiers.userId })
     .from(identifiers)
     .where(and(eq(identifiers.uri, identifier.uri), ne(identifiers.userId, userId)))
     .for("update");
@@ -42,6 +43,15 @@ export async function claimIdentifier(
     })
     .onConflictDoUpdate({ target: identifiers.uri, set: { userId, verifiedAt: now, lineType: sql`excluded.line_type` } });
   if (!previous) return null;
+  // A passkey of the identifier's own (it signed that identifier's mappings only) goes with it, as it does when a
+  // CSIP releases the identifier: it would otherwise point at the new holder's identifier.
+  const ownKeys = await tx
+    .delete(passkeys)
+    .where(and(eq(passkeys.userId, previous.userId), eq(passkeys.identifierId, previous.id)))
+    .returning({ id: passkeys.id, name: passkeys.name });
+  for (const key of ownKeys) {
+    await recordAudit(tx, { at: now, actorUserId: previous.userId, actorKind: "system", action: "passkey.removed", subjectType: "passkey", subjectId: key.id, details: { name: key.name, reason: "new_holder" } });
+  }
   const stale = await tx
     .select({ id: mappings.id })
     .from(mappings)
@@ -61,7 +71,7 @@ export async function claimIdentifier(
     userId: previous.userId,
     kind: "identifier.taken_over",
     subject: "An identifier left your account",
-    text: `Someone proved ownership of a phone number or email address that was on your account, so it moved to their account and its mappings were removed. If it is still yours, add it again with a new code at ${options.issuer}/account.`,
+    text: `Someone proved ownership of a phone number or email address that was on your account, so it moved to their account and its mappings were removed.${ownKeys.length > 0 ? " The passkey that signed for it alone was removed too." : ""} If it is still yours, add it again with a new code at ${options.issuer}/account.`,
   };
   await recordNotice(tx, notice, now);
   return notice;

@@ -1,5 +1,6 @@
 import { desc, lt } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import { maskIdentifier, parseIdentifier } from "@mimi-discovery/msp-kit";
 import { devOutbox, type OtpChannel } from "@/db/schema";
 
 const KEEP_MS = 24 * 60 * 60_000;
@@ -16,9 +17,10 @@ export async function writeToDevOutbox(
     createdAt: message.now,
   });
   await db.delete(devOutbox).where(lt(devOutbox.createdAt, new Date(message.now.getTime() - KEEP_MS)));
+  // The code is printed for the developer; the destination only masked, as logs never hold an identifier.
   console.warn(
     `[dev outbox] NOT SENT (no ${message.channel === "email" ? "SMTP_URL" : "SMS_GATEWAY_URL"} configured) ` +
-      `${message.channel} to ${message.destination}: ${message.text.replace(/\s+/gu, " ")}`,
+      `${message.channel} to ${maskIdentifier(parseIdentifier(message.destination))}: ${message.text.replace(/\s+/gu, " ")}`,
   );
 }
 

@@ -46,10 +46,11 @@ export async function lockIdentifier(options: {
       actorUserId: userId,
       actorKind: "csip",
       action: "identifier.locked",
-      // A CSIP's act, not the admin's own account's: kept out of their personal history (subject "identifier").
+      // A CSIP's act, not the admin's own account's: kept out of their personal history (subject "identifier"). The
+      // identifier itself is on the lock's row only.
       subjectType: "identifier_lock",
       subjectId: lock!.id,
-      details: { csip: csipId, csi, reason },
+      details: { csip: csipId, reason },
     });
     return { ok: true, lock: lock!, changed: before ? "reason_changed" : "locked" };
   });
@@ -63,7 +64,7 @@ export async function liftLock(options: { db: Database; csipId: string; userId: 
       .update(identifierLocks)
       .set({ liftedAt: now, liftedBy: userId })
       .where(and(eq(identifierLocks.id, lockId), eq(identifierLocks.csipId, csipId), isNull(identifierLocks.liftedAt)))
-      .returning({ id: identifierLocks.id, csi: identifierLocks.csi, reason: identifierLocks.reason });
+      .returning({ id: identifierLocks.id, reason: identifierLocks.reason });
     if (!lifted) return false;
     await recordAudit(tx, {
       at: now,
@@ -72,7 +73,7 @@ export async function liftLock(options: { db: Database; csipId: string; userId: 
       action: "identifier.lock_lifted",
       subjectType: "identifier_lock",
       subjectId: lifted.id,
-      details: { csip: csipId, csi: lifted.csi, reason: lifted.reason },
+      details: { csip: csipId, reason: lifted.reason },
     });
     return true;
   });

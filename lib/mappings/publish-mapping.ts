@@ -5,7 +5,8 @@ import { identifiers, mappings, type MappingRow } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { loadActiveSigningKey, publishedJwks } from "@/lib/keys/signing-keys";
-import { answerChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
+import { answerChallenge, consumeChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
+import { maySign } from "@/lib/passkeys/signing-passkeys";
 import { PasskeyError } from "@/lib/passkeys/passkey-error";
 import type { RelyingParty } from "@/lib/passkeys/relying-party";
 import { verifyMapping, type BindingClaims, type MappingDocument, type MappingProof } from "@mimi-discovery/msp-kit";
@@ -32,9 +33,10 @@ export async function publishMapping(options: {
   now: Date;
 }): Promise<MappingRow> {
   const { db, rp, issuer, userId, response, now } = options;
+  const challenge = await consumeChallenge(db, { challengeId: options.challengeId, purpose: "sign_mapping", userId, now });
   try {
     return await withTransaction(db, async (tx) => {
-      const { challenge, passkey } = await answerChallenge(tx, { challengeId: options.challengeId, purpose: "sign_mapping", userId, rp, response, now });
+      const passkey = await answerChallenge(tx, { challenge, userId, rp, response, now });
       if (!challenge.payload) throw new PasskeyError("challenge_invalid");
       const canonical = challenge.payload;
       const document = JSON.parse(canonical) as MappingDocument;
@@ -42,10 +44,12 @@ export async function publishMapping(options: {
       // Serialise publishes of one CSI, so seq checks and de-listing see every earlier publish.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`mapping:${document.csi}`}, 0))`);
       const [identifier] = await tx
-        .select({ uri: identifiers.uri, lineType: identifiers.lineType })
+        .select({ id: identifiers.id, uri: identifiers.uri, lineType: identifiers.lineType })
         .from(identifiers)
         .where(and(eq(identifiers.uri, document.csi), eq(identifiers.userId, userId)));
       if (!identifier) throw new MappingError("identifier_not_verified");
+      // The browser was offered only the passkeys that may sign for this identifier; a response from another is refused.
+      if (!(await maySign(tx, passkey, identifier.id))) throw new PasskeyError("not_this_identifiers_passkey");
       const [latest] = await tx
         .select({ seq: sql<number>`coalesce(max(${mappings.seq}), 0)::int` })
         .from(mappings)

@@ -69,7 +69,7 @@ describe("requestCode", () => {
     expect(refused).toMatchObject({ code: "rate_limited", retryAfterSeconds: 300 });
     expect(otp.sent).toHaveLength(5);
     otp.advance(300_000);
-    await expect(otp.request("bob@example.com")).resolves.toBeDefined();
+    await expect(otp.request("bob@example.com")).resolves.toMatchObject({ challengeId: expect.any(String) });
   });
 
   it("allows 10 sends per IP per hour and 30 per day, whatever the identifiers", async () => {
@@ -78,7 +78,7 @@ describe("requestCode", () => {
     await expect(otp.request("user10@example.com", { clientIp: "198.51.100.7" })).rejects.toMatchObject({
       code: "rate_limited",
     });
-    await expect(otp.request("user10@example.com", { clientIp: "198.51.100.8" })).resolves.toBeDefined();
+    await expect(otp.request("user10@example.com", { clientIp: "198.51.100.8" })).resolves.toMatchObject({ challengeId: expect.any(String) });
     for (let hour = 1; hour <= 2; hour += 1) {
       otp.advance(60 * 60_000 + 1);
       for (let i = 0; i < 10; i += 1) await otp.request(`h${hour}u${i}@example.com`, { clientIp: "198.51.100.7" });
@@ -87,6 +87,14 @@ describe("requestCode", () => {
     await expect(otp.request("day@example.com", { clientIp: "198.51.100.7" })).rejects.toMatchObject({
       code: "rate_limited",
     });
+  });
+
+  it("counts an IPv6 client by its /64, so rotating through the /64 does not reset the limit", async () => {
+    const otp = createOtpHarness(testDb.db);
+    for (let i = 0; i < 10; i += 1) await otp.request(`v6-${i}@example.com`, { clientIp: `2001:db8:aa:bb:${i.toString(16)}::${i + 1}` });
+    await expect(otp.request("v6-10@example.com", { clientIp: "2001:db8:aa:bb:ffff:ffff:ffff:ffff" })).rejects.toMatchObject({ code: "rate_limited" });
+    // The next /64 is another client.
+    await expect(otp.request("v6-10@example.com", { clientIp: "2001:db8:aa:bc::1" })).resolves.toMatchObject({ challengeId: expect.any(String) });
   });
 
   it("keeps no identifier or IP address in clear in the rate-limit table", async () => {
@@ -190,6 +198,6 @@ describe("consumeCode", () => {
     expect(await consume(challengeId, otp.lastCode(), otp.now())).toMatchObject({ ok: false });
     await expect(otp.request("mallory@example.com")).rejects.toMatchObject({ code: "blocked" });
     otp.advance(24 * 60 * 60_000 + 1);
-    await expect(otp.request("mallory@example.com")).resolves.toBeDefined();
+    await expect(otp.request("mallory@example.com")).resolves.toMatchObject({ challengeId: expect.any(String) });
   });
 });

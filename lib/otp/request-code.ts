@@ -6,6 +6,7 @@ import type { AppKeys } from "@/lib/crypto/app-keys";
 import { keyedHash, randomCode } from "@/lib/crypto/secrets";
 import type { Csi } from "@mimi-discovery/msp-kit";
 import { checkWindow, countEvents, lockBuckets, recordEvent } from "@/lib/rate-limit/sliding-window";
+import { clientNetwork } from "./client-network";
 import { otpBuckets } from "./buckets";
 import { chooseChannel } from "./choose-channel";
 import { OtpError } from "./otp-error";
@@ -50,7 +51,7 @@ export async function requestCode(options: RequestCodeOptions): Promise<Requeste
 
   const idSends = otpBuckets.identifierSends(keys.buckets, csi.uri);
   const idBlocks = otpBuckets.identifierBlocks(keys.buckets, csi.uri);
-  const ipSends = otpBuckets.ipSends(keys.buckets, options.clientIp);
+  const ipSends = otpBuckets.ipSends(keys.buckets, clientNetwork(options.clientIp));
 
   const challengeId = await withTransaction(db, async (tx) => {
     await lockBuckets(tx, [idSends, ipSends]);

@@ -10,17 +10,27 @@ import { verifyPasskeyAssertion } from "./verify-passkey-assertion";
 export type AssertionResponse = z.output<typeof authenticationResponseSchema>;
 
 /**
- * The one way a passkey answers a stored challenge: the challenge is taken (deleted before verification, so it
- * is answered once), then the assertion verified against it, all inside the caller's transaction, so the
- * action it authorises commits with it or not at all. `userId` null: any account (discoverable sign-in).
+ * Takes a stored challenge for good, in a statement of its own that commits before anything is verified: a refused
+ * answer rolls back the caller's transaction, and must not roll the challenge back into the store with it, or the
+ * same challenge could be answered again (single use means single use). `userId` null: any account.
+ */
+export async function consumeChallenge(
+  db: Database,
+  options: { challengeId: string; purpose: WebauthnPurpose; userId: string | null; now: Date },
+): Promise<WebauthnChallenge> {
+  const challenge = await takeChallenge(db, { id: options.challengeId, purpose: options.purpose, userId: options.userId, now: options.now });
+  if (!challenge) throw new PasskeyError("challenge_invalid");
+  return challenge;
+}
+
+/**
+ * The one way a passkey answers a consumed challenge: the assertion is verified against it inside the caller's
+ * transaction (the counter moves there), so the action it authorises commits with it or not at all.
  */
 export async function answerChallenge(
   tx: Database,
-  options: { challengeId: string; purpose: WebauthnPurpose; userId: string | null; rp: RelyingParty; response: AssertionResponse; now: Date },
-): Promise<{ challenge: WebauthnChallenge; passkey: Passkey }> {
-  const { rp, response, userId, now } = options;
-  const challenge = await takeChallenge(tx, { id: options.challengeId, purpose: options.purpose, userId, now });
-  if (!challenge) throw new PasskeyError("challenge_invalid");
-  const passkey = await verifyPasskeyAssertion({ tx, rp, response, expectedChallenge: challenge.challenge, userId, now });
-  return { challenge, passkey };
+  options: { challenge: WebauthnChallenge; userId: string | null; rp: RelyingParty; response: AssertionResponse; now: Date },
+): Promise<Passkey> {
+  const { rp, response, userId, now, challenge } = options;
+  return verifyPasskeyAssertion({ tx, rp, response, expectedChallenge: challenge.challenge, userId, now });
 }

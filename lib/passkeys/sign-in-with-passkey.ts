@@ -2,7 +2,7 @@ import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJS
 import type { Database } from "@/db/client";
 import { withTransaction } from "@/db/transaction";
 import { createSession, type NewSession } from "@/lib/auth/create-session";
-import { answerChallenge, type AssertionResponse } from "./answer-challenge";
+import { answerChallenge, consumeChallenge, type AssertionResponse } from "./answer-challenge";
 import { storeChallenge } from "./challenges";
 import type { RelyingParty } from "./relying-party";
 
@@ -27,8 +27,9 @@ export async function signInWithPasskey(options: {
   previousSessionToken?: string | undefined;
 }): Promise<{ userId: string; session: NewSession }> {
   const { db, rp, now } = options;
+  const challenge = await consumeChallenge(db, { challengeId: options.challengeId, purpose: "authenticate", userId: null, now });
   return withTransaction(db, async (tx) => {
-    const { passkey } = await answerChallenge(tx, { challengeId: options.challengeId, purpose: "authenticate", userId: null, rp, response: options.response, now });
+    const passkey = await answerChallenge(tx, { challenge, userId: null, rp, response: options.response, now });
     const session = await createSession({ tx, userId: passkey.userId, now, previousToken: options.previousSessionToken });
     return { userId: passkey.userId, session };
   });

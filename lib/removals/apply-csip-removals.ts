@@ -7,6 +7,7 @@ import type { Claim } from "@/lib/csip/claims";
 import { isUuid, parseCsiInput, type CsipRemovalReason, type MappingDocument } from "@mimi-discovery/msp-kit";
 import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
 import { recordNotice, type Notice } from "@/lib/notifications/notify";
+import { auditRefusedRemoval, type RemovalRequester } from "./audit-removal-request";
 import { removeMappings } from "./remove-mappings";
 
 export type RemovalItem = { csi: unknown; reason: CsipRemovalReason; receiving_csip?: string | undefined };
@@ -38,8 +39,13 @@ export async function applyCsipRemovals(options: {
   tx: Database;
   csipId: string;
   items: RemovalItem[];
+  /** Who asked, for the audit row of every refused item. */
+  requestedBy: RemovalRequester;
+  /** The uploaded file's line of each item, when the items come from one, so an audit row points at the line. */
+  lines?: number[];
   issuer: string;
   sealingKey: Buffer;
+  auditKey: Buffer;
   now: Date;
 }): Promise<{ results: ItemResult[]; notices: Notice[] }> {
   const { tx, csipId, items, now } = options;
@@ -132,6 +138,21 @@ export async function applyCsipRemovals(options: {
       }
       results.push({ index, csi, applied: true, outcome: removed.length > 0 ? "removed" : "nothing_to_remove", removed: removed.length });
     }
+  }
+  for (const result of results) {
+    if (result.applied) continue;
+    const { item, parsed: entry } = parsed[result.index]!;
+    const line = options.lines?.[result.index];
+    await auditRefusedRemoval(tx, {
+      auditKey: options.auditKey,
+      csipId,
+      requestedBy: options.requestedBy,
+      subject: entry.ok ? { csi: entry.csi.uri } : { input: item.csi },
+      refusal: result.error.code,
+      reason: item.reason,
+      position: line === undefined ? { index: result.index } : { line },
+      now,
+    });
   }
   for (const notice of notices) await recordNotice(tx, notice, now);
   return { results, notices };

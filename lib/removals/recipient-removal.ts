@@ -5,7 +5,7 @@ import { mappings, passkeys } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
 import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
 import { MappingError } from "@/lib/mappings/mapping-error";
-import { answerChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
+import { answerChallenge, consumeChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
 import { storeChallenge, WEBAUTHN_CHALLENGE_TTL_MS } from "@/lib/passkeys/challenges";
 import type { RelyingParty } from "@/lib/passkeys/relying-party";
 import { removeMappings } from "./remove-mappings";
@@ -55,8 +55,9 @@ export async function finishRecipientRemoval(options: {
   now: Date;
 }): Promise<number> {
   const { db, rp, userId, now } = options;
+  const challenge = await consumeChallenge(db, { challengeId: options.challengeId, purpose: "remove_mapping", userId, now });
   return withTransaction(db, async (tx) => {
-    const { challenge } = await answerChallenge(tx, { challengeId: options.challengeId, purpose: "remove_mapping", userId, rp, response: options.response, now });
+    await answerChallenge(tx, { challenge, userId, rp, response: options.response, now });
     const ids = JSON.parse(challenge.payload ?? "[]") as string[];
     // Only the account's own mappings, even if one changed hands since the confirmation was asked for.
     const owned = await tx.select({ id: mappings.id }).from(mappings).where(and(inArray(mappings.id, ids), eq(mappings.userId, userId)));

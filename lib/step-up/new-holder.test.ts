@@ -1,7 +1,7 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from "jose";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { csipClaims, csips, identifiers, mappings, notifications, portRecords, sessions, signInStepUps, tombstones, users } from "@/db/schema";
+import { auditLog, csipClaims, csips, identifiers, mappings, notifications, passkeys, portRecords, sessions, signInStepUps, tombstones, users } from "@/db/schema";
 import { seedDemoMsps } from "@/lib/bootstrap/demo-msps";
 import type { TextMessage } from "@/lib/delivery/create-deliverer";
 import { IdentifierLockedError } from "@/lib/identifier-locks/identifier-locked-error";
@@ -107,6 +107,23 @@ describe("I am the new holder of this number", () => {
     expect(sent[0]!.text).toContain("moved to their account and its mappings were removed");
     const [portal] = await testDb.db.select().from(notifications).where(eq(notifications.userId, alice.userId));
     expect(portal!.kind).toBe("identifier.taken_over");
+  });
+
+  it("takes the number's own passkey with it, and leaves the account's passkey", async () => {
+    const people = createRecipients(testDb.db, ORIGIN);
+    const alice = await people.signUp("alice@example.com");
+    await people.addIdentifier(alice.userId, PHONE.slice(4));
+    await people.registerPasskey(alice.userId);
+    const [phone] = await testDb.db.select().from(identifiers).where(eq(identifiers.uri, PHONE));
+    await people.registerPasskey(alice.userId, phone!.id);
+    const token = await people.stepUpFor(PHONE.slice(4));
+
+    const claimed = await claimAsNewHolder({ db: testDb.db, token, now: people.otp.now(), issuer: ORIGIN, sealingKey: testKeys.sealing });
+    const left = await testDb.db.select().from(passkeys).where(eq(passkeys.userId, alice.userId));
+    expect(left.map((key) => key.identifierId)).toEqual([null]);
+    expect(claimed.notice!.text).toContain("The passkey that signed for it alone was removed too.");
+    const [audit] = await testDb.db.select().from(auditLog).where(and(eq(auditLog.action, "passkey.removed"), eq(auditLog.actorUserId, alice.userId)));
+    expect(audit).toMatchObject({ actorKind: "system", details: { reason: "new_holder" } });
   });
 
   it("is refused with the CSIP's reason while the number is locked, and changes nothing", async () => {

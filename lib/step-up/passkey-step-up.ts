@@ -1,7 +1,7 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { Database } from "@/db/client";
 import { withTransaction } from "@/db/transaction";
-import { answerChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
+import { answerChallenge, consumeChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
 import { storeChallenge } from "@/lib/passkeys/challenges";
 import { PasskeyError } from "@/lib/passkeys/passkey-error";
 import type { RelyingParty } from "@/lib/passkeys/relying-party";
@@ -29,10 +29,10 @@ export async function startPasskeyStepUp(options: {
 }
 
 /**
- * Opens the account with its passkey: the step-up taken, the assertion checked by the code every passkey sign-in goes
- * through (answerChallenge: challenge single use, origin, rpID, user verification, counter, and the passkey must be
- * this account's), the proven identifier made fresh and a session started, in one transaction. Any refusal rolls it
- * all back: the step-up stays open, the account and the identifier untouched.
+ * Opens the account with its passkey: the challenge consumed, then the step-up taken, the assertion checked by the code
+ * every passkey sign-in goes through (answerChallenge: origin, rpID, user verification, counter, and the passkey must
+ * be this account's), the proven identifier made fresh and a session started, in one transaction. A refusal rolls
+ * that transaction back: the step-up stays open (a new challenge is needed), the account and the identifier untouched.
  */
 export async function finishPasskeyStepUp(options: {
   db: Database;
@@ -44,11 +44,17 @@ export async function finishPasskeyStepUp(options: {
   previousSessionToken?: string | undefined;
 }): Promise<SignedIn> {
   const { db, rp, now } = options;
+  const open = await findStepUp(db, options.token, now);
+  if (!open) throw new StepUpError("ended");
+  // Consumed for good before the answer is checked, as every passkey answer is: a refused one cannot be tried again.
+  const challenge = await consumeChallenge(db, { challengeId: options.challengeId, purpose: "step_up", userId: open.userId, now });
+  // A challenge asked for by another step-up of the same account (another tab) does not answer this one.
+  if (challenge.payload !== open.id) throw new PasskeyError("challenge_invalid");
   return withTransaction(db, async (tx) => {
     const stepUp = await takeStepUp(tx, options.token, now);
-    let challenge;
+    if (stepUp.id !== open.id) throw new StepUpError("ended");
     try {
-      ({ challenge } = await answerChallenge(tx, { challengeId: options.challengeId, purpose: "step_up", userId: stepUp.userId, rp, response: options.response, now }));
+      await answerChallenge(tx, { challenge, userId: stepUp.userId, rp, response: options.response, now });
     } catch (error) {
       // Another account's passkey, or one not registered here at all: for this person, both mean "not this account's".
       if (error instanceof PasskeyError && (error.code === "other_account" || error.code === "unknown_credential")) {
@@ -56,8 +62,6 @@ export async function finishPasskeyStepUp(options: {
       }
       throw error;
     }
-    // A challenge asked for by another step-up of the same account (another tab) does not answer this one.
-    if (challenge.payload !== stepUp.id) throw new PasskeyError("challenge_invalid");
     return openAccount(tx, { stepUp, provenUris: [stepUp.identifier], now, previousSessionToken: options.previousSessionToken });
   });
 }

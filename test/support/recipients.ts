@@ -55,9 +55,10 @@ export function createRecipients(db: Database, origin = "http://localhost:3000")
       return added;
     },
 
-    async registerPasskey(userId: string): Promise<SoftwareAuthenticator> {
+    /** The account's passkey, or with `identifierId` that identifier's own. */
+    async registerPasskey(userId: string, identifierId?: string): Promise<SoftwareAuthenticator> {
       const authenticator = await SoftwareAuthenticator.create();
-      const started = await startPasskeyRegistration({ db, rp, userId, userName: userId, now: otp.now() });
+      const started = await startPasskeyRegistration({ db, rp, userId, userName: userId, identifierId, now: otp.now() });
       await finishPasskeyRegistration({
         db,
         rp,

@@ -41,7 +41,7 @@ export default async function AdminHomePage({ searchParams }: { searchParams: Pr
                       <div className="text-xs text-slate-600">{row.id}</div>
                     </td>
                     <td className="py-2 pr-4">
-                      {row.lookupBurst.toLocaleString()} at once, {row.lookupRefillPerSecond}/s
+                      {row.lookupBurst.toLocaleString("en-US")} at once, {row.lookupRefillPerSecond}/s
                     </td>
                     <td className="py-2 pr-4">{row.activeKeys}</td>
                     <td className="py-2">{row.deletedAt ? "Deleted" : "Active"}</td>

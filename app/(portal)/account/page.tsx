@@ -14,7 +14,7 @@ import type { ChallengeSummary } from "@/lib/otp/find-challenge";
 import { listPasskeys } from "@/lib/passkeys/manage-passkeys";
 import { IdentifierList } from "./_components/identifier-list";
 import { PasskeyList } from "./_components/passkey-list";
-import { RegisterPasskey } from "./_components/register-passkey";
+import { RegisterPasskey } from "@/components/register-passkey";
 import { removePasskeyAction } from "./passkey-actions";
 import { ReauthForm } from "./_components/reauth-form";
 import {
@@ -43,7 +43,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     synced: row.backupState,
-  }));
+    onlyFor: row.identifierId ? (identifiers.find((identifier) => identifier.id === row.identifierId)?.uri ?? null) : null,
+  })).map((row) => ({ ...row, onlyFor: row.onlyFor ? displayIdentifier(row.onlyFor) : null }));
   const fresh = isFreshlyAuthenticated(session, now());
   const reauthChallenge = fresh ? null : await currentChallenge("reauthenticate", session.userId);
   const addChallenge = fresh ? await currentChallenge("add_identifier", session.userId) : null;

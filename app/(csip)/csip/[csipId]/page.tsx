@@ -4,7 +4,7 @@ import { getDb } from "@/db/index";
 import { listClaims, type ListedClaim } from "@/lib/csip-console/list-claims";
 import { submitClaimAction } from "@/app/(csip)/csip/actions";
 import { ClaimForm } from "@/app/(csip)/csip/_components/claim-form";
-import { When } from "@/app/(csip)/csip/_components/when";
+import { DateTime } from "@/components/ui/date-time";
 import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
 
 export const metadata: Metadata = { title: "CSIP claims" };
@@ -38,7 +38,7 @@ function ClaimTable({ claims }: { claims: ListedClaim[] }) {
                 <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS[claim.status].className}`}>{STATUS[claim.status].text}</span>
               </td>
               <td className="py-2">
-                <When date={claim.createdAt} />
+                <DateTime value={claim.createdAt} />
               </td>
             </tr>
           ))}

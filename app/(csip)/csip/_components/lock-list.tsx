@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import type { FormState } from "@/web/form-state";
 import { DataTable } from "@/components/ui/data-table";
+import { DateTime } from "@/components/ui/date-time";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 
@@ -28,7 +29,7 @@ export function LockList({ csipId, rows, action }: { csipId: string; rows: LockR
               <td className="whitespace-nowrap px-3 py-2 font-medium text-slate-900">{row.display}</td>
               <td className="px-3 py-2">{row.reason}</td>
               <td className="whitespace-nowrap px-3 py-2">
-                <time dateTime={row.since}>{new Date(row.since).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</time>
+                <DateTime value={row.since} />
               </td>
               <td className="px-3 py-2">
                 <form action={lift}>

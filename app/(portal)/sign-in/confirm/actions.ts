@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db/index";
 import { getEnv } from "@/env";
 import { now } from "@/lib/clock";
+import { logFailure } from "@/lib/log/log-failure";
 import { sendNotice } from "@/lib/notifications/notify";
 import { describeFailure } from "@/lib/otp/consume-code";
 import { findChallenge } from "@/lib/otp/find-challenge";
@@ -40,8 +41,7 @@ async function sendStepUpCode(csi: Csi): Promise<FormState | null> {
   } catch (error) {
     const beside = (error instanceof OtpError && (error.code === "region_not_served" || error.code === "unsupported_line_type")) || (error instanceof StepUpError && error.code === "same_identifier");
     if (beside) return { errors: { identifier: (error as Error).message }, values: { identifier: csi.uri.replace(/^(tel:|mailto:)/u, "") } };
-    // Only the class and code: a delivery error's message and cause can carry the identifier.
-    if (error instanceof OtpError && error.code === "delivery_failed") console.error("step-up code delivery failed:", error.cause instanceof Error ? error.cause.name : typeof error.cause);
+    if (error instanceof OtpError && error.code === "delivery_failed") logFailure("step-up code delivery", error.cause);
     throw error;
   }
 }

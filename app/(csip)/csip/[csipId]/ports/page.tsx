@@ -7,7 +7,7 @@ import { displayIdentifier } from "@/lib/identifiers/display";
 import { NO_RECEIVING_CSIP } from "@/lib/validations/csip-console";
 import { reportPortOutAction } from "@/app/(csip)/csip/actions";
 import { PortForm } from "@/app/(csip)/csip/_components/port-form";
-import { When } from "@/app/(csip)/csip/_components/when";
+import { DateTime } from "@/components/ui/date-time";
 import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
 
 export const metadata: Metadata = { title: "Ported numbers" };
@@ -58,7 +58,7 @@ export default async function PortsPage({ params }: { params: Promise<{ csipId: 
                     <td className="py-2 pr-4">{port.direction === "out" ? "Ported out" : "Ported in"}</td>
                     <td className="py-2 pr-4">{port.otherName ?? "Not registered here"}</td>
                     <td className="py-2">
-                      <When date={port.at} />
+                      <DateTime value={port.at} />
                     </td>
                   </tr>
                 ))}

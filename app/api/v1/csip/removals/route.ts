@@ -7,6 +7,7 @@ import { withApiKey } from "@/http/with-api-key";
 import { getAppKeys, getTextDeliverer } from "@/web/services";
 import { sendNotice } from "@/lib/notifications/notify";
 import { applyCsipRemovals, type ItemResult } from "@/lib/removals/apply-csip-removals";
+import { auditRemovalRequest } from "@/lib/removals/audit-removal-request";
 import { findReplay, readIdempotencyKey, requestHash, storeAnswer, type StoredAnswer } from "@/lib/removals/idempotency";
 import { csipRemovalRequestSchema, type CsipRemovalItemResult } from "@mimi-discovery/msp-kit";
 
@@ -51,9 +52,20 @@ export const POST = withApiKey("csip", async ({ request, db, now, key }) => {
   let outcome: { answer: StoredAnswer; notices: Awaited<ReturnType<typeof applyCsipRemovals>>["notices"] };
   try {
     outcome = await withTransaction(db, async (tx) => {
-      const { results, notices } = await applyCsipRemovals({ tx, csipId: key.csipId, items: input.items, issuer: publicOrigin, sealingKey: getAppKeys().sealing, now });
+      const requestedBy = { via: "api", apiKeyId: key.keyId } as const;
+      const { results, notices } = await applyCsipRemovals({
+        tx,
+        csipId: key.csipId,
+        items: input.items,
+        requestedBy,
+        issuer: publicOrigin,
+        sealingKey: getAppKeys().sealing,
+        auditKey: getAppKeys().audit,
+        now,
+      });
       const items = results.map(wireItem);
       const applied = results.filter((result) => result.applied).length;
+      await auditRemovalRequest(tx, { csipId: key.csipId, requestedBy, items: results.length, applied, now });
       const answer = {
         status: overallStatus(items.map((item) => item.status)),
         body: JSON.stringify({ results: items, summary: { items: results.length, applied, refused: results.length - applied } }),

@@ -56,6 +56,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ csi
       rows: parsed.rows,
       issuer: env.publicOrigin,
       sealingKey: getAppKeys().sealing,
+      auditKey: getAppKeys().audit,
       now: now(),
     });
     // After commit, best effort, as the API does: the portal shows every notice anyway.

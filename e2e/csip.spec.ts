@@ -137,6 +137,15 @@ test.describe("CSIP console", () => {
     const problem = (await tooBig.json()) as { code: string; detail: string };
     expect(problem.code).toBe("payload_too_large");
     expect(problem.detail).toContain("larger than 2 MB");
+    // A long file's answer streams progress before its result (what the page's progress bar shows).
+    const longFile = `csi,reason\n${Array.from({ length: 2_000 }, (_, index) => `row${index}@elsewhere.example,other`).join("\n")}\n`;
+    const streamed = await admin.request.post(uploadUrl, { headers: { "content-type": "text/csv", origin: new URL(admin.url()).origin }, data: longFile });
+    expect(streamed.headers()["content-type"]).toBe("application/x-ndjson");
+    const lines = (await streamed.text()).trim().split("\n").map((line) => JSON.parse(line) as { progress?: { done: number; total: number }; result?: { summary: { rows: number } } });
+    const progress = lines.filter((line) => line.progress).map((line) => line.progress!);
+    expect(progress.length).toBeGreaterThan(10);
+    expect(progress.every((step, index) => step.total === 2_000 && (index === 0 || step.done > progress[index - 1]!.done))).toBe(true);
+    expect(lines.at(-1)!.result!.summary.rows).toBe(2_000);
     const crossSite = await admin.request.post(uploadUrl, { headers: { "content-type": "text/csv", origin: "https://evil.example" }, data: file });
     expect(crossSite.status()).toBe(403);
     expect(((await crossSite.json()) as { code: string }).code).toBe("forbidden");

@@ -75,6 +75,10 @@ test.describe("passkeys and signed mappings", () => {
     const preview = page.getByTestId("mapping-preview");
     await expect(preview).toContainText("2 particular");
     await expect(preview).toContainText("Business");
+    const preference = page.getByTestId("mapping-preference");
+    await expect(preference.getByRole("listitem").nth(0)).toContainText("Chatterbox (chat.example), for 2 particular senders, tagged Default, Personal");
+    await expect(preference.getByRole("listitem").nth(1)).toContainText("Workwire (work.example), for senders who declare Business, tagged Business");
+    await expect(page.getByRole("heading", { name: "In plain words: “Personal”" })).toBeVisible();
     await page.getByRole("button", { name: "Sign with your passkey and publish" }).click();
     await expect(page).toHaveURL(/\/mappings\?published=1/);
     await expect(page.getByText("Your mapping is signed and published.")).toBeVisible();
@@ -100,17 +104,32 @@ test.describe("passkeys and signed mappings", () => {
     expect(tampered.code).toBe(1);
     expect(tampered.output).toContain("✗");
 
+    // What a lookup returns, as a page: each mapping verified, and the service a described sender would pick,
+    // worked out in the browser (the sender's number is never sent).
+    await page.getByRole("link", { name: /See exactly what a lookup returns/ }).first().click();
+    await expect(page.getByRole("heading", { name: `What a lookup of ${email} returns` })).toBeVisible();
+    await expect(page.getByTestId("verified-mapping")).toContainText("verifies");
+    const resolution = page.getByTestId("resolution");
+    await page.getByLabel("Context they declare").fill("Business");
+    await expect(resolution).toContainText("They would message you on work.example.");
+    await page.getByLabel("Their number or address").fill("+1 (650) 253-0000");
+    await expect(resolution).toContainText("They would message you on chat.example.");
+    await checkA11y(page);
+    const raw = await page.request.get((await page.getByRole("link", { name: "Open the raw JSON" }).getAttribute("href"))!);
+    expect(((await raw.json()) as { result: string }).result).toBe("found");
+    await page.goto("/mappings");
+
     // The recipient removes it, confirming with the passkey: the next lookup no longer returns it.
     await item.getByRole("button", { name: "Remove “Personal”" }).click();
     await page.getByRole("group", { name: "Confirm removal" }).getByRole("button", { name: "Confirm with your passkey" }).click();
+    await expect(page.getByText("The mapping is removed.")).toBeVisible();
     await expect(page.getByText("No active mapping for this identifier.")).toBeVisible();
     await page.getByText(/Earlier mappings \(1\)/).click();
     await expect(page.getByTestId("mapping-item").first().getByText("Removed", { exact: true })).toBeVisible();
     await expect(page.getByText("Removed a mapping")).toBeVisible();
-    const lookupPreview = await page.request.get(
-      (await page.getByRole("link", { name: /See exactly what a lookup returns/ }).getAttribute("href"))!,
-    );
-    expect(((await lookupPreview.json()) as { result: string }).result).toBe("none");
+    await expect(page.getByText(`“Personal” of ${email}`).first()).toBeVisible();
+    await page.getByRole("link", { name: /See exactly what a lookup returns/ }).first().click();
+    await expect(page.getByText("Result: none: no mapping exists")).toBeVisible();
     await checkA11y(page);
   });
 

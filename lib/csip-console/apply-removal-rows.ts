@@ -28,6 +28,8 @@ export async function applyRemovalRows(options: {
   sealingKey: Buffer;
   auditKey: Buffer;
   now: Date;
+  /** Rows done out of all rows, as the valid ones are applied (the refused ones are done at once). */
+  onProgress?: (done: number, total: number) => void;
 }): Promise<{ results: RowResult[]; summary: RemovalSummary; notices: Notice[] }> {
   const { db, csipId, userId, rows, now } = options;
   const valid = rows.flatMap((row) => (row.ok ? [row] : []));
@@ -57,7 +59,18 @@ export async function applyRemovalRows(options: {
       }
       const applied =
         items.length > 0
-          ? await applyCsipRemovals({ tx, csipId, items, requestedBy, lines: valid.map((row) => row.line), issuer: options.issuer, sealingKey: options.sealingKey, auditKey: options.auditKey, now })
+          ? await applyCsipRemovals({
+              tx,
+              csipId,
+              items,
+              requestedBy,
+              lines: valid.map((row) => row.line),
+              issuer: options.issuer,
+              sealingKey: options.sealingKey,
+              auditKey: options.auditKey,
+              now,
+              onProgress: (done) => options.onProgress?.(rows.length - valid.length + done, rows.length),
+            })
           : { results: [], notices: [] };
       await auditRemovalRequest(tx, { csipId, requestedBy, items: rows.length, applied: applied.results.filter((result) => result.applied).length, now });
       return applied;

@@ -47,6 +47,8 @@ export async function applyCsipRemovals(options: {
   sealingKey: Buffer;
   auditKey: Buffer;
   now: Date;
+  /** Called as each item is judged, for a person watching a long upload. */
+  onProgress?: (done: number, total: number) => void;
 }): Promise<{ results: ItemResult[]; notices: Notice[] }> {
   const { tx, csipId, items, now } = options;
   const parsed = items.map((item) => ({ item, parsed: parseCsiInput(item.csi) }));
@@ -71,6 +73,7 @@ export async function applyCsipRemovals(options: {
   const seen = new Set<string>();
 
   for (const [index, { item, parsed: entry }] of parsed.entries()) {
+    options.onProgress?.(index, parsed.length);
     if (!entry.ok) {
       results.push({ index, input: item.csi, applied: false, refusal: "invalid", error: { code: entry.error.code, detail: entry.error.detail } });
       continue;

@@ -8,11 +8,11 @@ import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
 import { runPasskeyAssertion } from "@/web/run-passkey-assertion";
 import { MAPPING_LIMITS } from "@/lib/mappings/limits";
-import { describeMapping } from "@mimi-discovery/msp-kit";
 import { prepareMappingAction, publishMappingAction } from "@/app/(portal)/mappings/actions";
 import { buildDraft } from "./build-draft";
 import { emptyEntry, previewDocument, type EditorState, type EntryState } from "./editor-state";
 import { EntryFields } from "./entry-fields";
+import { MappingPreview } from "./preview";
 import { SigningPasskey, type Signer } from "./signing-passkey";
 
 type Props = {
@@ -31,7 +31,6 @@ export function MappingEditor({ identifiers, msps, initial, defaultRegion }: Pro
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const names = useMemo(() => Object.fromEntries(msps.map((msp) => [msp.id, msp.name])), [msps]);
-  const preview = describeMapping(previewDocument(state), names);
   const chosen = identifiers.find((identifier) => identifier.id === state.identifierId);
 
   const update = (patch: Partial<EditorState>) => setState((current) => ({ ...current, ...patch }));
@@ -156,16 +155,7 @@ export function MappingEditor({ identifiers, msps, initial, defaultRegion }: Pro
           </span>
         </label>
 
-        <section aria-labelledby="preview-heading" className="rounded-md border border-indigo-200 bg-indigo-50 p-4">
-          <h2 id="preview-heading" className="font-semibold text-indigo-950">
-            In plain words
-          </h2>
-          <ul className="mt-2 list-disc pl-5 text-sm text-indigo-950" data-testid="mapping-preview">
-            {preview.map((line) => (
-              <li key={line}>{line}</li>
-            ))}
-          </ul>
-        </section>
+        <MappingPreview document={previewDocument(state)} names={names} />
       </form>
 
       {chosen && <SigningPasskey identifierId={chosen.id} display={chosen.display} signer={chosen.signer} />}

@@ -72,6 +72,8 @@ const rawSchema = z.object({
       .optional(),
   ),
   OPERATORS: z.string().trim().default(""),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  METRICS_ALLOW: optionalString,
 });
 
 export type Env = {
@@ -98,6 +100,8 @@ export type Env = {
   operators: string[];
   /** True when some channel writes codes to the development outbox instead of delivering them. */
   devOutbox: boolean;
+  /** Who may read GET /metrics: a bearer token, and addresses or CIDR ranges (loopback by default, locally). */
+  metrics: { token: string | undefined; allow: string[] };
 };
 
 export class ConfigError extends Error {
@@ -161,6 +165,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       .map((entry) => entry.trim())
       .filter(Boolean),
     devOutbox: !raw.SMTP_URL || !raw.SMS_GATEWAY_URL,
+    metrics: {
+      token: raw.METRICS_TOKEN,
+      allow: (raw.METRICS_ALLOW ?? (production ? "" : "127.0.0.1,::1"))
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    },
   };
 }
 

@@ -14,13 +14,18 @@ import { now } from "@/lib/clock";
 import { getDb } from "@/db/index";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
+import { logFailure } from "@/lib/log/log-failure";
+import { flushUsage } from "@/lib/metrics/usage";
 import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
+
+const USAGE_FLUSH_MS = 10_000;
 
 function loadEnv(): Env {
   try {
     const env = getEnv();
     createTrustedProxyList(env.trustedProxies);
+    createTrustedProxyList(env.metrics.allow, "METRICS_ALLOW");
     return env;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof Error) {
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
     publicOrigin: env.publicOrigin,
     directPost,
     development: dev,
+    metrics: { token: env.metrics.token, allow: createTrustedProxyList(env.metrics.allow, "METRICS_ALLOW") },
   });
   server.listen(env.port, env.host, () => {
     console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
@@ -84,10 +90,16 @@ async function main(): Promise<void> {
   setInterval(remind, 60 * 60_000).unref();
   setTimeout(remind, 30_000).unref();
 
+  // The dashboard's usage counts, added to the database every few seconds (and kept for later if it is down).
+  const flush = () => flushUsage(getDb()).catch((error: unknown) => logFailure("usage flush", error));
+  setInterval(flush, USAGE_FLUSH_MS).unref();
+
   const shutdown = (signal: string) => {
     console.log(`${signal}: closing`);
     server.close(() => {
-      void closeRawClient(getRawClient()).finally(() => process.exit(0));
+      void flush()
+        .then(() => closeRawClient(getRawClient()))
+        .finally(() => process.exit(0));
     });
     setTimeout(() => process.exit(0), 5_000).unref();
   };

@@ -524,3 +524,23 @@ export type SignInStepUp = typeof signInStepUps.$inferSelect;
 export type StepUpReason = (typeof stepUpReasons)[number];
 export type IdentifierLock = typeof identifierLocks.$inferSelect;
 export type IdentifierLockReason = (typeof identifierLockReasons)[number];
+
+// --- Usage, for the operator's dashboard: counts per MSP and hour, never what was looked up.
+
+/**
+ * How much each MSP used the API in each hour. Instances add their counts every few seconds (lib/metrics/usage.ts),
+ * so every instance's traffic is in one place; `msp_id` is empty for refusals that came before a key was known.
+ */
+export const usageHourly = pgTable(
+  "usage_hourly",
+  {
+    hour: timestamptz("hour").notNull(),
+    mspId: text("msp_id").notNull(),
+    requests: integer("requests").notNull().default(0),
+    identifiers: integer("identifiers").notNull().default(0),
+    rateLimited: integer("rate_limited").notNull().default(0),
+    unavailable: integer("unavailable").notNull().default(0),
+    tokensIssued: integer("tokens_issued").notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.hour, table.mspId] })],
+);

@@ -1,11 +1,12 @@
-import { expect, test } from "./fixtures";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test, type Users } from "./fixtures";
 
 /**
  * Every page of the portal and the consoles, visited by one person who is a recipient, an operator and a CSIP
  * admin at once. The fixture fails the test on any Content-Security-Policy violation the browser reports.
  */
-test("every page answers with a strict Content-Security-Policy, and the browser reports no violation", async ({ page, request, users, unique, clientIp }) => {
-  void clientIp;
+/** One person who is a recipient, an operator and a CSIP admin at once, and every page they can open. */
+async function everyPage({ request, users, unique }: { request: APIRequestContext; users: Users; unique: string }): Promise<string[]> {
   // The server was started with OPERATORS=operator@example.com.
   await users.create({ identifier: "operator@example.com" });
   const seeded = await request.post("/__test/csip", {
@@ -20,6 +21,7 @@ test("every page answers with a strict Content-Security-Policy, and the browser 
     "/mappings",
     "/mappings/new",
     "/admin",
+    "/admin/dashboard",
     "/admin/audit",
     "/admin/csips",
     `/admin/csips/${csipId}`,
@@ -33,6 +35,12 @@ test("every page answers with a strict Content-Security-Policy, and the browser 
     "/docs/api",
     "/dev/outbox",
   ];
+  return pages;
+}
+
+test("every page answers with a strict Content-Security-Policy, and the browser reports no violation", async ({ page, request, users, unique, clientIp }) => {
+  void clientIp;
+  const pages = await everyPage({ request, users, unique });
   for (const path of pages) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBeLessThan(400);
@@ -51,3 +59,30 @@ test("every page answers with a strict Content-Security-Policy, and the browser 
   const api = await request.get("/.well-known/mimi-discovery");
   expect(api.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
 });
+
+/**
+ * Every page at a 1280-pixel desktop and a 390-pixel phone: never wider than the screen (no sideways scrolling),
+ * no axe violation, and a full-page screenshot of each attached to the report, to be looked at.
+ */
+for (const viewport of [
+  { name: "desktop", width: 1280, height: 800 },
+  { name: "phone", width: 390, height: 844 },
+]) {
+  test(`every page fits a ${viewport.width}-pixel ${viewport.name} screen and passes axe`, async ({ page, request, users, unique, clientIp, checkA11y }) => {
+    void clientIp;
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    const pages = await everyPage({ request, users, unique });
+    await page.goto("/mappings");
+    const preview = await page.getByRole("link", { name: /See exactly what a lookup returns/ }).first().getAttribute("href");
+    for (const path of [...pages, preview!]) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBeLessThan(400);
+      await page.waitForLoadState("networkidle");
+      const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+      expect(widths.page, `${path} is ${widths.page} px wide on a ${widths.screen}-pixel screen`).toBeLessThanOrEqual(widths.screen);
+      await checkA11y(page);
+      const name = `${viewport.name}${path.replace(/[^a-z0-9]+/giu, "-").replace(/-$/u, "") || "-home"}.png`;
+      await test.info().attach(name, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+    }
+  });
+}

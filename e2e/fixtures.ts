@@ -14,6 +14,8 @@ async function callHook<T>(request: APIRequestContext, path: string, data: objec
   return (await response.json()) as T;
 }
 
+export type Users = { create: (options?: { identifier?: string; operator?: boolean; context?: BrowserContext }) => Promise<TestUser> };
+
 /** A unique address per test (behind the trusted loopback proxy), unique identifiers, and helpers. */
 export const test = base.extend<{
   clientIp: string;
@@ -24,7 +26,7 @@ export const test = base.extend<{
    * Recipients made the way a person becomes one (a code requested and entered, by the server's own lib functions)
    * and signed in in this test's page; deleted after the test. In the style of cal.com's `users` fixture.
    */
-  users: { create: (options?: { identifier?: string; operator?: boolean; context?: BrowserContext }) => Promise<TestUser> };
+  users: Users;
   checkA11y: (page: Page) => Promise<void>;
   /** A CDP virtual authenticator (CTAP2, resident keys, user verification) attached to the page. */
   authenticator: { credentialCount: () => Promise<number>; credentialIds: () => Promise<string[]> };

@@ -4,6 +4,7 @@ import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 import { ApiError, problemDocument, toApiError } from "./problem";
 import { PROBLEM_DETAILS } from "./problem-details";
 import { API_CONTENT_SECURITY_POLICY, newNonce, pageContentSecurityPolicy } from "./content-security-policy";
+import { serveMetrics, type MetricsAccess } from "./metrics-endpoint";
 import { SECURITY_HEADERS } from "./security-headers";
 import { serveWebHandler, type WebHandler } from "./serve-web-handler";
 
@@ -16,6 +17,8 @@ export type AppServerOptions = {
   directPost?: Map<string, WebHandler>;
   /** Next's dev mode, whose React Refresh needs eval and a WebSocket: the page policy allows them there only. */
   development?: boolean;
+  /** Who may scrape GET /metrics; without it, there is no /metrics. */
+  metrics?: MetricsAccess;
 };
 
 const HSTS = "max-age=63072000; includeSubDomains";
@@ -46,7 +49,12 @@ export function createAppServer(
         return;
       }
     }
-    const direct = req.method === "POST" ? options.directPost?.get((req.url ?? "").split("?")[0] ?? "") : undefined;
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    if (req.method === "GET" && path === "/metrics" && options.metrics) {
+      void serveMetrics(req, res, options.metrics, options.publicOrigin);
+      return;
+    }
+    const direct = req.method === "POST" ? options.directPost?.get(path) : undefined;
     if (direct) {
       serveWebHandler(req, res, direct, options.publicOrigin).catch((error: unknown) => {
         if (res.headersSent) {

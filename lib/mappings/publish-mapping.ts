@@ -11,6 +11,8 @@ import { PasskeyError } from "@/lib/passkeys/passkey-error";
 import type { RelyingParty } from "@/lib/passkeys/relying-party";
 import { verifyMapping, type BindingClaims, type MappingDocument, type MappingProof } from "@mimi-discovery/msp-kit";
 import { MappingError } from "./mapping-error";
+import { afterCommit } from "@/db/after-commit";
+import { getMetrics } from "@/lib/metrics/metrics";
 
 function methodOf(identifier: { uri: string; lineType: string | null }): BindingClaims["amr"][number] {
   if (identifier.uri.startsWith("mailto:")) return "otp-email";
@@ -118,6 +120,7 @@ export async function publishMapping(options: {
       for (const other of ended.filter((item) => item.userId !== userId)) {
         await recordAudit(tx, { at: now, actorUserId: other.userId, actorKind: "system", action: "mapping.delisted", subjectType: "mapping", subjectId: other.id, details: { reason: "a newer fresh mapping of this identifier was published" } });
       }
+      afterCommit(tx, () => getMetrics().publishes.inc());
       return row!;
     });
   } catch (error) {

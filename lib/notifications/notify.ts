@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { identifiers, notifications } from "@/db/schema";
 import type { TextMessage } from "@/lib/delivery/create-deliverer";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
+import { getMetrics } from "@/lib/metrics/metrics";
 
 export type Notice = { userId: string; kind: string; subject: string; text: string };
 
@@ -26,7 +27,10 @@ export async function sendNotice(
     rows.map((row) => {
       const csi = parseIdentifier(row.uri);
       const channel = csi.kind === "mailto" ? "email" : row.lineType === "fixed_line" ? "voice" : "sms";
-      return deliverText({ csi, channel, subject: notice.subject, text: notice.text, idempotencyKey: randomUUID() });
+      return deliverText({ csi, channel, subject: notice.subject, text: notice.text, idempotencyKey: randomUUID() }).catch((error: unknown) => {
+        getMetrics().deliveryFailures.inc({ channel });
+        throw error;
+      });
     }),
   );
 }

@@ -6,6 +6,7 @@ import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
+import type { MetricsAccess } from "@/http/metrics-endpoint";
 import { serveWebHandler } from "@/http/serve-web-handler";
 
 /** A port nobody listens on now, so that a harness can be configured with its origin before the server starts. */
@@ -21,7 +22,7 @@ export async function freePort(): Promise<number> {
  * The DP's machine-facing doors on a real HTTP server, without Next: the custom server's wrapper, the lookup
  * routes it serves directly, and the metadata and key routes, each the same handler the app runs.
  */
-export async function startApiServer(options: { port: number; origin: string }) {
+export async function startApiServer(options: { port: number; origin: string; metrics?: MetricsAccess }) {
   const gets = new Map([
     ["/.well-known/mimi-discovery", () => Promise.resolve(metadata())],
     ["/.well-known/jwks.json", () => jwks()],
@@ -43,6 +44,7 @@ export async function startApiServer(options: { port: number; origin: string }) 
         ["/api/v1/lookup", lookupOne],
         ["/api/v1/lookup/batch", lookupBatch],
       ]),
+      metrics: options.metrics,
     },
   );
   await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));

@@ -39,7 +39,7 @@ const answerOf = (answer: StoredAnswer, replayed: boolean) =>
  * CSIP removals (protocol section 5): per-item results, one transaction for the whole request, an
  * Idempotency-Key that replays the first answer, signed tombstones for every removed mapping.
  */
-export const POST = withApiKey("csip", async ({ request, db, now, key }) => {
+export const POST = withApiKey("csip", "csip_removals", async ({ request, db, now, key }) => {
   const idempotencyKey = readIdempotencyKey(request.headers.get("idempotency-key"));
   const body = await readJsonBody(request, CSIP_REMOVAL_MAX_BYTES);
   const input = csipRemovalRequestSchema.parse(body);

@@ -72,6 +72,10 @@ const rawSchema = z.object({
       .optional(),
   ),
   OPERATORS: z.string().trim().default(""),
+  // Read by lib/log/logger.ts straight from the environment (it must log before, and without, a valid
+  // configuration); validated here so that a misspelt value stops start-up like any other.
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   METRICS_TOKEN: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   METRICS_ALLOW: optionalString,
 });

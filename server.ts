@@ -49,6 +49,8 @@ function announceDeliveryMode(env: Env): void {
 async function main(): Promise<void> {
   const env = loadEnv();
   const dev = process.argv.includes("--dev");
+  // Development reads its logs in a terminal; anything else hands them to a collector as JSON lines.
+  if (dev) process.env.LOG_FORMAT ??= "pretty";
   await bootstrap(env);
   announceDeliveryMode(env);
 

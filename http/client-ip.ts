@@ -49,3 +49,9 @@ export function resolveClientIp(
   }
   return peer;
 }
+
+/** Whether the connection itself (the socket's peer, never a header) comes from an address on `list`. */
+export function peerIsListed(remoteAddress: string | undefined, list: BlockList): boolean {
+  const peer = (remoteAddress ?? "").replace(/^::ffff:/u, "");
+  return peer !== "" && list.check(peer, peer.includes(":") ? "ipv6" : "ipv4");
+}

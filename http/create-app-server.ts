@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
-import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
+import { CLIENT_IP_HEADER, peerIsListed, resolveClientIp } from "./client-ip";
 import { ApiError, problemDocument, toApiError } from "./problem";
 import { PROBLEM_DETAILS } from "./problem-details";
 import { API_CONTENT_SECURITY_POLICY, newNonce, pageContentSecurityPolicy } from "./content-security-policy";
 import { serveMetrics, type MetricsAccess } from "./metrics-endpoint";
+import { logRequest } from "./request-log";
 import { SECURITY_HEADERS } from "./security-headers";
 import { serveWebHandler, type WebHandler } from "./serve-web-handler";
 
@@ -36,6 +37,7 @@ export function createAppServer(
 ): Server {
   const publicHost = new URL(options.publicOrigin).host;
   return createServer((req, res) => {
+    logRequest(req, res, options.trustedProxies);
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxies);
     // Next checks a server action's Origin against X-Forwarded-Host when one is sent, so a client that sets it to
     // its own site could pass a cross-site action off as same-site. The host users reach is configured: say it.
@@ -88,9 +90,7 @@ function setContentSecurityPolicy(req: IncomingMessage, res: ServerResponse, opt
 /** TLS ended at a proxy we trust, which said so; a client cannot claim it by sending the header itself. */
 function arrivedOverTls(req: IncomingMessage, trustedProxies: BlockList): boolean {
   if ("encrypted" in req.socket && req.socket.encrypted) return true;
-  const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/u, "");
-  const family = peer.includes(":") ? "ipv6" : "ipv4";
-  if (!peer || !trustedProxies.check(peer, family)) return false;
+  if (!peerIsListed(req.socket.remoteAddress, trustedProxies)) return false;
   const proto = req.headers["x-forwarded-proto"];
   const last = (Array.isArray(proto) ? proto.join(",") : (proto ?? "")).split(",").at(-1)?.trim().toLowerCase();
   return last === "https";

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
 import { getMetrics } from "@/lib/metrics/metrics";
+import { peerIsListed } from "./client-ip";
 import { ApiError, problemDocument } from "./problem";
 import { SECURITY_HEADERS } from "./security-headers";
 
@@ -26,8 +27,7 @@ export async function serveMetrics(req: IncomingMessage, res: ServerResponse, ac
 function mayScrape(req: IncomingMessage, access: MetricsAccess): boolean {
   const presented = /^Bearer (\S+)$/u.exec(req.headers.authorization ?? "")?.[1];
   if (access.token && presented && sameSecret(presented, access.token)) return true;
-  const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/u, "");
-  return peer !== "" && access.allow.check(peer, peer.includes(":") ? "ipv6" : "ipv4");
+  return peerIsListed(req.socket.remoteAddress, access.allow);
 }
 
 function sameSecret(a: string, b: string): boolean {

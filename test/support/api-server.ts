@@ -22,7 +22,7 @@ export async function freePort(): Promise<number> {
  * The DP's machine-facing doors on a real HTTP server, without Next: the custom server's wrapper, the lookup
  * routes it serves directly, and the metadata and key routes, each the same handler the app runs.
  */
-export async function startApiServer(options: { port: number; origin: string; metrics?: MetricsAccess }) {
+export async function startApiServer(options: { port: number; origin: string; metrics?: MetricsAccess; trustedProxies?: string[] }) {
   const gets = new Map([
     ["/.well-known/mimi-discovery", () => Promise.resolve(metadata())],
     ["/.well-known/jwks.json", () => jwks()],
@@ -37,7 +37,7 @@ export async function startApiServer(options: { port: number; origin: string; me
       void serveWebHandler(req, res, get, options.origin);
     },
     {
-      trustedProxies: createTrustedProxyList([]),
+      trustedProxies: createTrustedProxyList(options.trustedProxies ?? []),
       requireHttps: false,
       publicOrigin: options.origin,
       directPost: new Map([

@@ -32,6 +32,22 @@ describe("lookupCsis", () => {
     expect(lookup.mappings.map((served) => served.id)).toEqual([optOut.id, listing.id]);
   });
 
+  it("stays found when an opt-out comes after a mapping that lists an MSP", async () => {
+    const listing = await app.publishFor("listing-first@example.com", { label: "Personal" });
+    const optOut = await app.publishFor("listing-first@example.com", { label: "Quiet", entries: [] });
+    const lookup = await lookupOne(listing.csi, new Date());
+    expect(lookup.mappings.map((served) => served.id)).toEqual([listing.id, optOut.id]);
+    expect(lookup.result).toBe("found");
+  });
+
+  it("serialises several mappings as one JSON list", async () => {
+    const first = await app.publishFor("two-served@example.com", { label: "One" });
+    const second = await app.publishFor("two-served@example.com", { label: "Two" });
+    const served = JSON.parse(serializeLookup(await lookupOne(first.csi, new Date()))) as { csi: string; result: string; mappings: { id: string }[] };
+    expect(served).toMatchObject({ csi: first.csi, result: "found" });
+    expect(served.mappings.map((mapping) => mapping.id)).toEqual([first.id, second.id]);
+  });
+
   it("says opted_out when every mapping lists no MSP, and none when there is no mapping", async () => {
     const first = await app.publishFor("quiet@example.com", { label: "One", entries: [] });
     await app.publishFor("quiet@example.com", { label: "Two", entries: [] });

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { Page } from "@playwright/test";
 import { expect, signOut, test } from "./fixtures";
 
 const run = promisify(execFile);
@@ -165,5 +166,87 @@ test.describe("passkeys and signed mappings", () => {
 
     await page.goto("/account");
     await expect(page.getByRole("region", { name: "Passkeys" }).getByText(`Signs the mappings of ${email} only`)).toBeVisible();
+  });
+});
+
+test.describe("publishing from the mapping editor", () => {
+  async function registerPasskey(page: Page, name: string) {
+    await page.goto("/account");
+    const passkeys = page.getByRole("region", { name: "Passkeys" });
+    await passkeys.getByLabel("Passkey name").fill(name);
+    await passkeys.getByRole("button", { name: "Register a passkey" }).click();
+    await expect(passkeys.getByText("Your passkey is registered.")).toBeVisible();
+  }
+
+  async function lookupResult(page: Page): Promise<{ result: string; mappings: { document: { label: string; entries: unknown[] } }[] }> {
+    const href = await page.getByRole("link", { name: /See exactly what a lookup returns/ }).getAttribute("href");
+    return (await (await page.request.get(href!)).json()) as never;
+  }
+
+  async function publish(page: Page, options: { label: string; msp?: string; fresh?: boolean }) {
+    await page.goto("/mappings/new");
+    await page.getByLabel("Label").fill(options.label);
+    if (options.msp) {
+      await page.getByTestId("mapping-entry").nth(0).getByLabel("Messaging service").selectOption(options.msp);
+    } else {
+      await page.getByRole("button", { name: "Remove choice 1" }).click();
+      await expect(page.getByText(/No messaging service listed: publishing this says you opted out/)).toBeVisible();
+    }
+    if (options.fresh) await page.getByLabel(/Start fresh/).check();
+    await page.getByRole("button", { name: "Sign with your passkey and publish" }).click();
+    await expect(page).toHaveURL(/\/mappings\?published=/);
+  }
+
+  test("an opt-out, a label published again, and Start fresh, each as lookups then see it", async ({ page, users, unique, authenticator, checkA11y }) => {
+    void authenticator;
+    await users.create({ identifier: `editor.${unique}@example.com` });
+    await registerPasskey(page, "Editor key");
+
+    await publish(page, { label: "Quiet" });
+    await expect(page.getByText(/an opt-out: mappings exist and list no messaging service/)).toBeVisible();
+    expect(await lookupResult(page)).toMatchObject({ result: "opted_out", mappings: [{ document: { label: "Quiet", entries: [] } }] });
+    await checkA11y(page);
+
+    // The same label again replaces that mapping: the opt-out becomes an earlier, superseded one.
+    await publish(page, { label: "Quiet", msp: "chat.example" });
+    const active = page.getByRole("list", { name: /^Active mappings of/ }).getByTestId("mapping-item");
+    await expect(active).toHaveCount(1);
+    await expect(active.first().getByText("version 2", { exact: true })).toBeVisible();
+    await page.getByText(/Earlier mappings \(1\)/).click();
+    await expect(page.getByText("Superseded", { exact: true })).toBeVisible();
+    expect(await lookupResult(page)).toMatchObject({ result: "found", mappings: [{ document: { label: "Quiet" } }] });
+
+    // Another label sits beside it; then Start fresh de-lists every earlier mapping.
+    await publish(page, { label: "Work", msp: "work.example" });
+    expect((await lookupResult(page)).mappings.map((mapping) => mapping.document.label)).toEqual(["Quiet", "Work"]);
+    await publish(page, { label: "Everything", msp: "chat.example", fresh: true });
+    await expect(active).toHaveCount(1);
+    await expect(active.first().getByText("· fresh (de-listed earlier mappings)")).toBeVisible();
+    await page.getByText(/Earlier mappings \(3\)/).click();
+    await expect(page.getByText("De-listed", { exact: true })).toHaveCount(2);
+    expect((await lookupResult(page)).mappings.map((mapping) => mapping.document.label)).toEqual(["Everything"]);
+    await checkA11y(page);
+  });
+
+  test("a removed passkey can no longer sign in, and the sign-in page says so", async ({ page, users, unique, authenticator, checkA11y }) => {
+    const email = `removed-key.${unique}@example.com`;
+    await users.create({ identifier: email });
+    await registerPasskey(page, "Old phone");
+    expect(await authenticator.credentialCount()).toBe(1);
+
+    const passkeys = page.getByRole("region", { name: "Passkeys" });
+    await passkeys.getByRole("button", { name: "Remove passkey Old phone" }).click();
+    await expect(page.getByText("The passkey was removed. It can no longer sign in or sign mappings.")).toBeVisible();
+    await expect(passkeys.getByText("No passkey yet")).toBeVisible();
+
+    // The device still offers the credential; the DP no longer knows it.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.goto("/sign-in");
+    await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "This passkey is not registered here." })).toBeVisible();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await checkA11y(page);
+    await page.goto("/account");
+    await expect(page).toHaveURL(/\/sign-in/);
   });
 });

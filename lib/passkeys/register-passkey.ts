@@ -10,6 +10,7 @@ import { identifiers, passkeys, type Passkey } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { registrationResponseSchema } from "@/lib/validations/webauthn";
+import { checkBackupFlags, registrationBackupFlags } from "./backup-flags";
 import { storeChallenge, takeChallenge } from "./challenges";
 import { coseToJwk } from "./cose-to-jwk";
 import { PasskeyError } from "./passkey-error";
@@ -83,6 +84,7 @@ export async function finishPasskeyRegistration(options: {
   // Taken for good before anything is verified: a refused answer must not put the challenge back (single use).
   const challenge = await takeChallenge(db, { id: options.challengeId, purpose: "register", userId, now });
   if (!challenge) throw new PasskeyError("challenge_invalid");
+  checkBackupFlags(registrationBackupFlags(response.response.attestationObject));
   try {
     return await withTransaction(db, async (tx) => {
       let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
@@ -100,7 +102,6 @@ export async function finishPasskeyRegistration(options: {
       }
       if (!verification.verified || !verification.registrationInfo) throw new PasskeyError("not_verified");
       const { credential, credentialBackedUp, credentialDeviceType } = verification.registrationInfo;
-      if (credentialBackedUp && credentialDeviceType !== "multiDevice") throw new PasskeyError("backup_state_without_eligibility");
       const identifierId = challenge.payload ? (JSON.parse(challenge.payload) as { identifierId: string }).identifierId : null;
       // The identifier may have left the account since the ceremony began (removed, or taken by its new holder).
       if (identifierId !== null && !(await ownsIdentifier(tx, userId, identifierId))) throw new PasskeyError("unknown_identifier");

@@ -150,9 +150,9 @@ describe("identifiers on an account", () => {
     const alice = await signIn(otp, "alice@example.com");
     const bob = await signIn(otp, "bob@example.com");
     const [aliceRow] = await testDb.db.select().from(identifiers).where(eq(identifiers.userId, alice.userId));
-    expect(await removeIdentifier({ db: testDb.db, userId: alice.userId, identifierId: aliceRow!.id, now: otp.now() })).toEqual({ ok: false, reason: "last_identifier" });
-    expect(await removeIdentifier({ db: testDb.db, userId: bob.userId, identifierId: aliceRow!.id, now: otp.now() })).toEqual({ ok: false, reason: "not_found" });
-    expect(await removeIdentifier({ db: testDb.db, userId: bob.userId, identifierId: "x' or 1=1", now: otp.now() })).toEqual({ ok: false, reason: "not_found" });
+    expect(await removeIdentifier({ db: testDb.db, issuer: ISSUER, sealingKey: testKeys.sealing, userId: alice.userId, identifierId: aliceRow!.id, now: otp.now() })).toEqual({ ok: false, reason: "last_identifier" });
+    expect(await removeIdentifier({ db: testDb.db, issuer: ISSUER, sealingKey: testKeys.sealing, userId: bob.userId, identifierId: aliceRow!.id, now: otp.now() })).toEqual({ ok: false, reason: "not_found" });
+    expect(await removeIdentifier({ db: testDb.db, issuer: ISSUER, sealingKey: testKeys.sealing, userId: bob.userId, identifierId: "x' or 1=1", now: otp.now() })).toEqual({ ok: false, reason: "not_found" });
     expect(await testDb.db.select().from(identifiers)).toHaveLength(2);
   });
 });

@@ -143,7 +143,7 @@ export async function cancelAddIdentifier(): Promise<void> {
 export const removeIdentifierAction = formAction(z.object({ identifierId: uuidField }), async ({ identifierId }) => {
   const session = await requireSession();
   if (!isFreshlyAuthenticated(session, now())) return REAUTH_NEEDED;
-  const outcome = await removeIdentifier({ db: getDb(), userId: session.userId, identifierId, now: now() });
+  const outcome = await removeIdentifier({ db: getDb(), userId: session.userId, identifierId, issuer: getEnv().publicOrigin, sealingKey: getAppKeys().sealing, now: now() });
   if (!outcome.ok) {
     return {
       tone: "error",
@@ -154,5 +154,12 @@ export const removeIdentifierAction = formAction(z.object({ identifierId: uuidFi
     };
   }
   revalidatePath("/account");
-  return { tone: "success", message: "The identifier was removed from your account." };
+  const ended = outcome.removedMappings;
+  return {
+    tone: "success",
+    message:
+      ended === 0
+        ? "The identifier was removed from your account."
+        : `The identifier was removed from your account, and its ${ended === 1 ? "mapping" : `${ended} mappings`} with it: lookups no longer find ${ended === 1 ? "it" : "them"}.`,
+  };
 });

@@ -42,6 +42,9 @@ export function IdentifierList({
           </li>
         ))}
       </ul>
+      {canRemove && rows.length > 1 && (
+        <p className="text-sm text-slate-600">Removing an identifier removes its mappings too: lookups of it stop finding you at once.</p>
+      )}
     </div>
   );
 }

@@ -16,6 +16,8 @@ import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
 import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
+import { POST as tokenRequest } from "@/app/api/v1/privacy-pass/token-request/route";
+import { ohttpGateway } from "@/http/ohttp-gateway";
 
 function loadEnv(): Env {
   try {
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
   const directPost = new Map([
     ["/api/v1/lookup", lookupOne],
     ["/api/v1/lookup/batch", lookupBatch],
+    ["/api/v1/ohttp", ohttpGateway],
+    ["/api/v1/privacy-pass/token-request", tokenRequest],
   ]);
   if (env.testHooks) {
     // Loaded only here, and only then: no production build or start ever contains a test hook.

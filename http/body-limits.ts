@@ -10,3 +10,6 @@ export function batchLookupMaxBytes(maxBatch: number): number {
 
 /** Room for the most items a removal request may carry, each with a long identifier, reason and receiving CSIP. */
 export const CSIP_REMOVAL_MAX_BYTES = 64 + MAX_REMOVAL_ITEMS * 700;
+
+/** Room to tell a TokenRequest of the wrong size (a 422, RFC 9578 section 6.2) from a flood (a 413). */
+export const TOKEN_REQUEST_MAX_BYTES = 1024;

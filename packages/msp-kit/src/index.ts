@@ -37,3 +37,6 @@ export {
 } from "./client/create-lookup-client.ts";
 export { dpEndpoint, fetchDpConfig, readJwks, type DpConfig } from "./client/dp-config.ts";
 export { describeFetchError, DpError, type DpRefusal } from "./client/dp-error.ts";
+export * from "./bhttp/index.ts";
+export * from "./ohttp/index.ts";
+export * from "./privacy-pass/index.ts";

@@ -1,0 +1,51 @@
+import { constants, privateDecrypt, publicEncrypt } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { tokenIssuance } from "@/db/schema";
+import { DomainError } from "@/lib/errors/domain-error";
+import { decodeTokenRequest, BLIND_RSA_NK } from "@mimi-discovery/msp-kit";
+import type { IssuerKey } from "./issuer-keys";
+
+/**
+ * The issuer's BlindSign (RFC 9474 section 4.3) for a TokenRequest (RFC 9578 section 6.2): s = m^d mod n by
+ * node:crypto's raw RSA (about 1,400 a second here, where a pure-JavaScript signer did 3), then the check the RFC
+ * requires, m = s^e mod n, so that a fault during signing can never hand out a value that leaks the key.
+ */
+export class TokenRequestError extends DomainError<"invalid_token_request"> {
+  constructor(message: string) {
+    super("invalid_token_request", "invalid", message);
+  }
+}
+
+export type CheckedTokenRequest = { blindedMessage: Uint8Array; key: IssuerKey };
+
+/** Validates a TokenRequest before anything is charged: RFC 9578 says each failure here is a 422. */
+export function checkTokenRequest(body: Uint8Array, key: IssuerKey): CheckedTokenRequest {
+  let request;
+  try {
+    request = decodeTokenRequest(body);
+  } catch (error) {
+    throw new TokenRequestError((error as Error).message);
+  }
+  if (request.truncatedKeyId !== key.truncatedKeyId) {
+    throw new TokenRequestError("The token request names a key that does not issue now. Fetch /.well-known/private-token-issuer-directory again.");
+  }
+  const m = BigInt(`0x${Buffer.from(request.blindedMessage).toString("hex")}`);
+  if (m === 0n || m >= key.modulus) throw new TokenRequestError("The blinded message is not a number between 1 and the key's modulus.");
+  return { blindedMessage: request.blindedMessage, key };
+}
+
+export function blindSign({ blindedMessage, key }: CheckedTokenRequest): Uint8Array {
+  const signature = privateDecrypt({ key: key.privateKey, padding: constants.RSA_NO_PADDING }, blindedMessage);
+  const check = publicEncrypt({ key: key.publicKey, padding: constants.RSA_NO_PADDING }, signature);
+  if (signature.length !== BLIND_RSA_NK || !check.equals(Buffer.from(blindedMessage))) throw new Error("blind signature failed its own check");
+  return signature;
+}
+
+/** Counts one token issued to an MSP today (UTC): the console shows issuance per MSP, never what a token did. */
+export async function recordIssuance(db: Database, mspId: string, now: Date): Promise<void> {
+  await db
+    .insert(tokenIssuance)
+    .values({ mspId, day: now.toISOString().slice(0, 10), issued: 1 })
+    .onConflictDoUpdate({ target: [tokenIssuance.mspId, tokenIssuance.day], set: { issued: sql`${tokenIssuance.issued} + 1` } });
+}

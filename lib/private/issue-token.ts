@@ -19,15 +19,19 @@ export class TokenRequestError extends DomainError<"invalid_token_request"> {
 
 export type CheckedTokenRequest = { blindedMessage: Uint8Array; key: IssuerKey };
 
-/** Validates a TokenRequest before anything is charged: RFC 9578 says each failure here is a 422. */
-export function checkTokenRequest(body: Uint8Array, key: IssuerKey): CheckedTokenRequest {
+/**
+ * Validates a TokenRequest before anything is charged: RFC 9578 section 6.2 says each failure here is a 422.
+ * `findKey` gives the issuing key with the request's truncated key id, if one issues now.
+ */
+export async function checkTokenRequest(body: Uint8Array, findKey: (truncatedKeyId: number) => Promise<IssuerKey | undefined>): Promise<CheckedTokenRequest> {
   let request;
   try {
     request = decodeTokenRequest(body);
   } catch (error) {
-    throw new TokenRequestError((error as Error).message);
+    throw new TokenRequestError(`${(error as Error).message}.`);
   }
-  if (request.truncatedKeyId !== key.truncatedKeyId) {
+  const key = await findKey(request.truncatedKeyId);
+  if (!key) {
     throw new TokenRequestError("The token request names a key that does not issue now. Fetch /.well-known/private-token-issuer-directory again.");
   }
   const m = BigInt(`0x${Buffer.from(request.blindedMessage).toString("hex")}`);

@@ -147,6 +147,17 @@ export async function issuingKey(db: Database, sealingKey: Buffer, now: Date): P
   return key;
 }
 
+/**
+ * The issuing key a TokenRequest names by its truncated id. After a rotation on another instance, this one's cache
+ * may still hold the old key as issuing: the request's id is then looked up afresh rather than refused.
+ */
+export async function issuingKeyFor(db: Database, sealingKey: Buffer, now: Date, truncatedKeyId: number): Promise<IssuerKey | undefined> {
+  const named = (keys: IssuerKey[]) => keys.find((key) => key.issuesUntil > now && key.truncatedKeyId === truncatedKeyId);
+  const current = await issuingKey(db, sealingKey, now);
+  if (current.truncatedKeyId === truncatedKeyId) return current;
+  return named(await loadIssuerKeys(db, sealingKey, now, (keys) => !named(keys)));
+}
+
 export function forgetLoadedIssuerKeys(db: Database): void {
   loaded.delete(db);
 }

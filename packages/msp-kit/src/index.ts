@@ -40,3 +40,5 @@ export { describeFetchError, DpError, type DpRefusal } from "./client/dp-error.t
 export * from "./bhttp/index.ts";
 export * from "./ohttp/index.ts";
 export * from "./privacy-pass/index.ts";
+export { createTokenClient, type TokenClient, type TokenClientOptions } from "./client/token-client.ts";
+export { privateLookup, type PrivateLookupOptions } from "./client/private-lookup.ts";

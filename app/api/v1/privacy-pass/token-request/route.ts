@@ -2,7 +2,7 @@ import { TOKEN_REQUEST_MAX_BYTES } from "@/http/body-limits";
 import { readBinaryBody } from "@/http/read-json-body";
 import { getSealingKey } from "@/http/private-services";
 import { withApiKey } from "@/http/with-api-key";
-import { issuingKey } from "@/lib/private/issuer-keys";
+import { issuingKeyFor } from "@/lib/private/issuer-keys";
 import { blindSign, checkTokenRequest, recordIssuance } from "@/lib/private/issue-token";
 import { TOKEN_REQUEST_MEDIA_TYPE, TOKEN_RESPONSE_MEDIA_TYPE } from "@mimi-discovery/msp-kit";
 
@@ -16,7 +16,7 @@ export const dynamic = "force-dynamic";
  */
 export const POST = withApiKey("msp", async ({ request, db, now, charge, key }) => {
   const body = await readBinaryBody(request, TOKEN_REQUEST_MEDIA_TYPE, TOKEN_REQUEST_MAX_BYTES);
-  const checked = checkTokenRequest(body, await issuingKey(db, getSealingKey(), now));
+  const checked = await checkTokenRequest(body, (truncatedKeyId) => issuingKeyFor(db, getSealingKey(), now, truncatedKeyId));
   await charge(1);
   await recordIssuance(db, key.mspId, now);
   return new Response(Buffer.from(blindSign(checked)), { headers: { "content-type": TOKEN_RESPONSE_MEDIA_TYPE, "cache-control": "no-store" } });

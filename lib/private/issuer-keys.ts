@@ -3,6 +3,7 @@ import { asc, desc, gt, lte, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { issuerKeys, spentOnce, type IssuerKeyRow } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { seal, unseal } from "@/lib/crypto/seal";
 import { decodeBase64url, encodeBase64url, encodeRsaPssSpki } from "@mimi-discovery/msp-kit";
 import { ISSUER_KEY_EPOCH_MS, ISSUER_KEY_GRACE_MS, KEY_CACHE_MS } from "./key-policy";
@@ -69,7 +70,7 @@ export async function ensureIssuerKey(db: Database, sealingKey: Buffer, now = ne
  * `npm run keys:rotate -- --issuer`: the issuing key stops issuing now and is redeemed for the grace period; a new
  * key issues. Keys past their grace period, and the spent tokens of those keys, are deleted.
  */
-export async function rotateIssuerKey(db: Database, sealingKey: Buffer, now: Date): Promise<{ retired: string[]; created: string; removed: string[] }> {
+export async function rotateIssuerKey(db: Database, sealingKey: Buffer, now: Date, actor: { userId: string | null } = { userId: null }): Promise<{ retired: string[]; created: string; removed: string[] }> {
   return withTransaction(db, async (tx) => {
     await tx.execute(LOCK);
     const removed = await tx.delete(issuerKeys).where(lte(issuerKeys.acceptedUntil, now)).returning({ id: issuerKeys.tokenKeyId });
@@ -80,7 +81,9 @@ export async function rotateIssuerKey(db: Database, sealingKey: Buffer, now: Dat
       .where(gt(issuerKeys.issuesUntil, now))
       .returning({ id: issuerKeys.tokenKeyId });
     const created = await insertKey(tx, sealingKey, now);
-    return { retired: retired.map((row) => row.id), created, removed: removed.map((row) => row.id) };
+    const result = { retired: retired.map((row) => row.id), created, removed: removed.map((row) => row.id) };
+    await recordAudit(tx, { at: now, actorUserId: actor.userId, actorKind: actor.userId ? "operator" : "system", action: "issuer_key.rotated", subjectType: "issuer_key", subjectId: created, details: result });
+    return result;
   });
 }
 

@@ -3,6 +3,7 @@ import { and, asc, gt, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { ohttpKeys, type OhttpKeyRow } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { seal, unseal } from "@/lib/crypto/seal";
 import { AEAD_AES_128_GCM, decodeBase64url, encodeKeyConfigs, importGatewayKey, KDF_HKDF_SHA256, KEM_X25519_HKDF_SHA256, type GatewayKey, type KeyConfig } from "@mimi-discovery/msp-kit";
 import { KEY_CACHE_MS, OHTTP_KEY_GRACE_MS } from "./key-policy";
@@ -51,7 +52,7 @@ export async function ensureOhttpKey(db: Database, sealingKey: Buffer, now = new
 }
 
 /** `npm run keys:rotate -- --ohttp`: retire the active key (accepted for the grace period), make a new one, forget expired ones. */
-export async function rotateOhttpKey(db: Database, sealingKey: Buffer, now: Date): Promise<{ retired: number[]; created: number; removed: number[] }> {
+export async function rotateOhttpKey(db: Database, sealingKey: Buffer, now: Date, actor: { userId: string | null } = { userId: null }): Promise<{ retired: number[]; created: number; removed: number[] }> {
   return withTransaction(db, async (tx) => {
     await tx.execute(LOCK);
     const removed = await tx
@@ -64,7 +65,9 @@ export async function rotateOhttpKey(db: Database, sealingKey: Buffer, now: Date
       .where(isNull(ohttpKeys.retiredAt))
       .returning({ keyId: ohttpKeys.keyId });
     const created = await insertKey(tx, sealingKey, now);
-    return { retired: retired.map((row) => row.keyId), created, removed: removed.map((row) => row.keyId) };
+    const result = { retired: retired.map((row) => row.keyId), created, removed: removed.map((row) => row.keyId) };
+    await recordAudit(tx, { at: now, actorUserId: actor.userId, actorKind: actor.userId ? "operator" : "system", action: "ohttp_key.rotated", subjectType: "ohttp_key", subjectId: String(created), details: result });
+    return result;
   });
 }
 

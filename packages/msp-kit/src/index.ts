@@ -41,4 +41,4 @@ export * from "./bhttp/index.ts";
 export * from "./ohttp/index.ts";
 export * from "./privacy-pass/index.ts";
 export { createTokenClient, type TokenClient, type TokenClientOptions } from "./client/token-client.ts";
-export { privateLookup, type PrivateLookupOptions } from "./client/private-lookup.ts";
+export { createPrivateLookupClient, privateLookup, type PrivateLookupClient, type PrivateLookupOptions } from "./client/private-lookup.ts";

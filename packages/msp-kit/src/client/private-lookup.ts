@@ -35,48 +35,73 @@ const UNNAMED_MSP = "an unnamed MSP";
 
 type Setup = { config: DpConfig; endpoints: PrivateEndpoints; keys: KeyConfig[] };
 
+export type PrivateLookupClient = {
+  /** Looks up, verifies and resolves, one private request and one token per distinct identifier. */
+  lookup(csis: readonly unknown[], options: { tokens: PrivateLookupOptions["tokens"]; sender?: Sender }): Promise<BatchSlot[]>;
+  /** One private request for one normalised CSI URI, its answer unverified: for measuring the transport. */
+  send(csi: string, token: Uint8Array): Promise<unknown>;
+};
+
 /**
  * Private lookups (protocol section 7): each identifier is its own Binary HTTP request, with its own token,
  * encapsulated to the DP's gateway key and sent through the relay, so that the DP learns neither who asks nor that
  * two identifiers came from one address book. Answers are verified and resolved exactly as `batch` does; the result
- * is what `batch` returns, one slot per input, invalid identifiers in their slot and never sent.
+ * is what `batch` returns, one slot per input, invalid identifiers in their slot and never sent. The DP's metadata,
+ * keys and gateway key configuration are fetched once per client.
  */
-export async function privateLookup(csis: readonly unknown[], options: PrivateLookupOptions): Promise<BatchSlot[]> {
+export function createPrivateLookupClient(options: Omit<PrivateLookupOptions, "tokens" | "sender">): PrivateLookupClient {
   const fetch = options.fetch ?? globalThis.fetch;
   const now = options.now ?? (() => new Date());
   const timeoutMs = options.timeoutMs ?? 10_000;
   const relay = parseRelay(options.relay);
-  if (options.sender?.csi !== undefined) parseIdentifier(options.sender.csi);
-  const slots = csis.map((input) => ({ input, parsed: parseCsiInput(input) }));
-  const unique = [...new Set(slots.flatMap((slot) => (slot.parsed.ok ? [slot.parsed.csi.uri] : [])))];
-  const takeToken = tokenTaker(options.tokens, unique.length);
-  const setup = await load(options.dp, fetch, timeoutMs);
-  const answers = new Map<string, VerifiedLookup>();
-
-  const lookUpOne = async (csi: string) => {
-    const token = await takeToken();
-    const answer = await send(setup, relay, csi, token, { fetch, timeoutMs, dp: options.dp });
-    if (!isRecord(answer) || typeof answer.result !== "string" || !Array.isArray(answer.mappings)) {
-      throw new DpError("bad_answer", "the private lookup answered with something that is not a lookup result {csi, result, mappings}");
-    }
-    const verified = await verifyLookupAnswer(answer, csi, { issuer: setup.config.issuer, rpId: setup.config.rpId, jwks: setup.config.jwks, now: now() });
-    const sender = options.sender;
-    let resolution = null;
-    if (sender) {
-      const context: SenderContext = { senderMsp: sender.msp ?? UNNAMED_MSP };
-      if (sender.context !== undefined) context.context = sender.context;
-      if (sender.csi !== undefined) context.senderCsi = parseIdentifier(sender.csi).uri;
-      resolution = await resolveForSender(verified.usable, context, { now: now() });
-    }
-    answers.set(csi, { ...verified, csi, result: answer.result, resolution, rateLimit: {} });
+  let setup: Promise<Setup> | undefined;
+  const getSetup = () => {
+    setup ??= load(options.dp, fetch, timeoutMs);
+    setup.catch(() => (setup = undefined));
+    return setup;
   };
+  const send = async (csi: string, token: Uint8Array) => sendOne(await getSetup(), relay, csi, token, { fetch, timeoutMs, dp: options.dp });
 
-  let next = 0;
-  const worker = async () => {
-    while (next < unique.length) await lookUpOne(unique[next++]!);
+  return {
+    send,
+    async lookup(csis, { tokens, sender }) {
+      if (sender?.csi !== undefined) parseIdentifier(sender.csi);
+      const slots = csis.map((input) => ({ input, parsed: parseCsiInput(input) }));
+      const unique = [...new Set(slots.flatMap((slot) => (slot.parsed.ok ? [slot.parsed.csi.uri] : [])))];
+      const takeToken = tokenTaker(tokens, unique.length);
+      const { config } = await getSetup();
+      const answers = new Map<string, VerifiedLookup>();
+
+      const lookUpOne = async (csi: string) => {
+        const answer = await send(csi, await takeToken());
+        if (!isRecord(answer) || typeof answer.result !== "string" || !Array.isArray(answer.mappings)) {
+          throw new DpError("bad_answer", "the private lookup answered with something that is not a lookup result {csi, result, mappings}");
+        }
+        const verified = await verifyLookupAnswer(answer, csi, { issuer: config.issuer, rpId: config.rpId, jwks: config.jwks, now: now() });
+        let resolution = null;
+        if (sender) {
+          const context: SenderContext = { senderMsp: sender.msp ?? UNNAMED_MSP };
+          if (sender.context !== undefined) context.context = sender.context;
+          if (sender.csi !== undefined) context.senderCsi = parseIdentifier(sender.csi).uri;
+          resolution = await resolveForSender(verified.usable, context, { now: now() });
+        }
+        answers.set(csi, { ...verified, csi, result: answer.result, resolution, rateLimit: {} });
+      };
+
+      let next = 0;
+      const worker = async () => {
+        while (next < unique.length) await lookUpOne(unique[next++]!);
+      };
+      await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, unique.length) }, worker));
+      return slots.map(({ input, parsed }) => (parsed.ok ? answers.get(parsed.csi.uri)! : { input, error: parsed.error }));
+    },
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, unique.length) }, worker));
-  return slots.map(({ input, parsed }) => (parsed.ok ? answers.get(parsed.csi.uri)! : { input, error: parsed.error }));
+}
+
+/** One-shot: a private lookup client for this call only. */
+export function privateLookup(csis: readonly unknown[], options: PrivateLookupOptions): Promise<BatchSlot[]> {
+  const { tokens, sender, ...rest } = options;
+  return createPrivateLookupClient(rest).lookup(csis, { tokens, ...(sender && { sender }) });
 }
 
 function parseRelay(relay: string): URL {
@@ -124,7 +149,7 @@ async function fetchKeys(url: URL, fetch: typeof globalThis.fetch, timeoutMs: nu
   return keys;
 }
 
-async function send(setup: Setup, relay: URL, csi: string, token: Uint8Array, io: { fetch: typeof globalThis.fetch; timeoutMs: number; dp: string }, retried = false): Promise<unknown> {
+async function sendOne(setup: Setup, relay: URL, csi: string, token: Uint8Array, io: { fetch: typeof globalThis.fetch; timeoutMs: number; dp: string }, retried = false): Promise<unknown> {
   const target = setup.endpoints.lookupEndpoint;
   const inner = encodeRequest(
     {
@@ -159,7 +184,7 @@ async function send(setup: Setup, relay: URL, csi: string, token: Uint8Array, io
       // Keys rotated since they were fetched: fetch them once more. Still unknown: the relay forwards elsewhere.
       if (!retried) {
         setup.keys = await fetchKeys(setup.endpoints.keysUri, io.fetch, io.timeoutMs);
-        return send(setup, relay, csi, token, io, true);
+        return sendOne(setup, relay, csi, token, io, true);
       }
       throw new DpError("refused", `the gateway behind the relay ${relay.href} does not hold the key ${io.dp} publishes: the relay is configured for another gateway than ${setup.endpoints.gateway.href}`, { ...refusal, statusText: response.statusText });
     }

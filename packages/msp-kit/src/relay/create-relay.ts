@@ -63,6 +63,11 @@ export function createRelay(options: RelayOptions): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // Only an origin-form target naming this relay's path: an absolute URL or another path cannot pick another gateway.
     const target = req.url ?? "";
+    // For load balancers and supervisors: says only that the process answers.
+    if (req.method === "GET" && target === "/healthz") {
+      res.writeHead(200, { "content-type": "text/plain", "cache-control": "no-store" }).end("ok\n");
+      return;
+    }
     if (!target.startsWith("/") || target.split("?")[0] !== path) {
       refuse(res, 404, "not_found", `This relay forwards POST ${path} to its one configured gateway, and nothing else.`);
       return;

@@ -6,9 +6,9 @@ import { replayExpiry } from "@/lib/private/key-policy";
 import { findGatewayKey } from "@/lib/private/ohttp-keys";
 import { replayId } from "@/lib/private/redeem-token";
 import { serverName } from "@/lib/private/token-challenge";
+import { openRequest, type OpenedRequest } from "@/lib/private/hpke-gateway";
 import {
   BhttpError,
-  decapsulateRequest,
   decodeRequest,
   encodeResponse,
   fieldValue,
@@ -16,8 +16,6 @@ import {
   OHTTP_RESPONSE_MEDIA_TYPE,
   OhttpError,
   type BhttpRequest,
-  type DecapsulatedRequest,
-  type GatewayKey,
 } from "@mimi-discovery/msp-kit";
 import { getSealingKey, getSpendStore } from "./private-services";
 import { privateLookup, PRIVATE_LOOKUP_PATH } from "./private-lookup";
@@ -39,7 +37,7 @@ const PRIVATE_ROUTES = new Map([[PRIVATE_LOOKUP_PATH, privateLookup]]);
 
 /**
  * POST /api/v1/ohttp, the Oblivious HTTP gateway (RFC 9458 section 5, protocol section 7). It opens the
- * encapsulated request, refuses a replay of one it has opened (section 6.5), dispatches the Binary HTTP request to
+ * encapsulated request (node:crypto's HPKE, lib/private/hpke-gateway.ts), refuses a replay of one it has opened (section 6.5), dispatches the Binary HTTP request to
  * the private endpoint it names, in-process, and encapsulates the answer, padded to a power of two so that its size
  * tells the relay little. A request it cannot open gets a plain problem; anything after opening, refusals included,
  * travels encapsulated, so only the client reads it. Nothing about the request or its sender is logged or kept
@@ -48,15 +46,13 @@ const PRIVATE_ROUTES = new Map([[PRIVATE_LOOKUP_PATH, privateLookup]]);
 export async function ohttpGateway(request: Request): Promise<Response> {
   const env = getEnv();
   const now = clockNow();
-  let opened: DecapsulatedRequest;
+  let opened: OpenedRequest;
   try {
     const body = await readBinaryBody(request, OHTTP_REQUEST_MEDIA_TYPE, OHTTP_REQUEST_MAX_BYTES);
     const db = getDb();
     const sealing = getSealingKey();
-    // decapsulateRequest looks the key up synchronously, so the one key this request names is loaded first.
     const keyId = body[0];
-    const key: GatewayKey | undefined = keyId === undefined ? undefined : await findGatewayKey(db, sealing, keyId, now);
-    opened = await decapsulateRequest(body, (id) => (id === keyId ? key : undefined));
+    opened = openRequest(body, keyId === undefined ? undefined : await findGatewayKey(db, sealing, keyId, now));
     if (!(await getSpendStore().spend("ohttp", replayId(opened.enc), replayExpiry(now)))) {
       throw new ApiError("replayed_request", PROBLEM_DETAILS.replayedRequest);
     }
@@ -70,7 +66,7 @@ export async function ohttpGateway(request: Request): Promise<Response> {
     if (ANSWER_HEADERS.has(name)) headers.push([name, value]);
   });
   const inner = encodeResponse({ status: answer.status, headers, content }, { padTo: paddingFor(content.length) });
-  return new Response(Buffer.from(await opened.sealResponse(inner)), { headers: { "content-type": OHTTP_RESPONSE_MEDIA_TYPE, "cache-control": "no-store" } });
+  return new Response(Buffer.from(opened.sealResponse(inner)), { headers: { "content-type": OHTTP_RESPONSE_MEDIA_TYPE, "cache-control": "no-store" } });
 }
 
 function outerRefusal(error: unknown): ApiError {

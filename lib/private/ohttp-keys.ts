@@ -5,7 +5,8 @@ import { ohttpKeys, type OhttpKeyRow } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { seal, unseal } from "@/lib/crypto/seal";
-import { AEAD_AES_128_GCM, decodeBase64url, encodeKeyConfigs, importGatewayKey, KDF_HKDF_SHA256, KEM_X25519_HKDF_SHA256, type GatewayKey, type KeyConfig } from "@mimi-discovery/msp-kit";
+import { AEAD_AES_128_GCM, decodeBase64url, encodeKeyConfigs, KDF_HKDF_SHA256, KEM_X25519_HKDF_SHA256, type KeyConfig } from "@mimi-discovery/msp-kit";
+import { importNodeGatewayKey, type NodeGatewayKey } from "./hpke-gateway";
 import { KEY_CACHE_MS, OHTTP_KEY_GRACE_MS } from "./key-policy";
 
 /**
@@ -90,14 +91,14 @@ export async function publishedKeyConfigs(db: Database, now: Date): Promise<Uint
   return encodeKeyConfigs(rows.map(configOf));
 }
 
-type Loaded = { at: number; keys: Map<number, GatewayKey & { acceptedUntil: Date | null }> };
+type Loaded = { at: number; keys: Map<number, NodeGatewayKey & { acceptedUntil: Date | null }> };
 const loaded = new WeakMap<Database, Loaded>();
 
 async function load(db: Database, sealingKey: Buffer, now: Date): Promise<Loaded> {
   const rows = await db.select().from(ohttpKeys).where(acceptedAt(now));
-  const keys = new Map<number, GatewayKey & { acceptedUntil: Date | null }>();
+  const keys = new Map<number, NodeGatewayKey & { acceptedUntil: Date | null }>();
   for (const row of rows) {
-    const key = await importGatewayKey(configOf(row), decodeBase64url(unseal(sealingKey, row.sealedPrivateKey)));
+    const key = importNodeGatewayKey(configOf(row), decodeBase64url(unseal(sealingKey, row.sealedPrivateKey)));
     keys.set(row.keyId, { ...key, acceptedUntil: row.retiredAt ? row.acceptedUntil : null });
   }
   const entry = { at: Date.now(), keys };
@@ -109,7 +110,7 @@ async function load(db: Database, sealingKey: Buffer, now: Date): Promise<Loaded
  * The gateway's key for a key id, or undefined when no accepted key has it. Keys are cached for KEY_CACHE_MS; an id
  * the cache does not know is looked up in the database at once, so a key made by another instance works at once.
  */
-export async function findGatewayKey(db: Database, sealingKey: Buffer, keyId: number, now: Date): Promise<GatewayKey | undefined> {
+export async function findGatewayKey(db: Database, sealingKey: Buffer, keyId: number, now: Date): Promise<NodeGatewayKey | undefined> {
   let entry = loaded.get(db);
   if (!entry || Date.now() - entry.at > KEY_CACHE_MS || !entry.keys.has(keyId)) entry = await load(db, sealingKey, now);
   const key = entry.keys.get(keyId);

@@ -1,5 +1,8 @@
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { createTokenClient, privateLookup } from "@mimi-discovery/msp-kit";
+import type * as Kit from "@mimi-discovery/msp-kit";
 import { createRelay } from "@mimi-discovery/msp-kit/relay";
 import { expect, test } from "./fixtures";
 
@@ -61,4 +64,50 @@ test.describe("private lookups in the operator console", () => {
     await expect(page.getByRole("cell", { name: "issuer_key.rotated" })).toBeVisible();
     await expect(page.getByRole("cell", { name: "ohttp_key.rotated" })).toBeVisible();
   });
+});
+
+test("a browser looks up privately with the kit's browser entry, through a relay, and every mapping verifies", async ({ page, clientIp, users, baseURL }) => {
+  void clientIp;
+  // The MSP's server buys the tokens with its key; the browser only spends them.
+  await users.create({ identifier: "operator@example.com" });
+  await page.goto("/admin/msps/chat.example");
+  await page.getByLabel("Key name").fill("browser tokens");
+  await page.getByRole("button", { name: "Issue API key" }).click();
+  const key = (await page.getByTestId("issued-key").innerText()).trim();
+  const tokens = await createTokenClient({ dp: baseURL!, apiKey: key }).fetchTokens(2);
+  const relay = createRelay({ gateway: new URL("/api/v1/ohttp", baseURL) });
+  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  try {
+    const bundle = await build({ entryPoints: [fileURLToPath(new URL("../packages/msp-kit/src/browser.ts", import.meta.url))], bundle: true, platform: "browser", format: "iife", globalName: "mimiKit", write: false, logLevel: "silent" });
+    await page.goto("/");
+    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    const answers = await page.evaluate(
+      async ({ dp, relayUrl, encoded }) => {
+        const kit = (window as unknown as { mimiKit: typeof Kit }).mimiKit;
+        const decoded = encoded.map((text) => Uint8Array.from(atob(text), (character) => character.charCodeAt(0)));
+        const slots = await kit.privateLookup(["nobody.browser@example.com", "+33 6 12 34 56 79"], { dp, relay: relayUrl, tokens: decoded });
+        return slots.map((slot) => ("error" in slot ? { error: slot.error.code } : { csi: slot.csi, result: slot.result, ok: slot.ok }));
+      },
+      { dp: baseURL!, relayUrl: `http://127.0.0.1:${(relay.address() as AddressInfo).port}/`, encoded: tokens.map((token) => Buffer.from(token).toString("base64")) },
+    );
+    expect(answers).toEqual([
+      { csi: "mailto:nobody.browser@example.com", result: "none", ok: true },
+      { csi: "tel:+33612345679", result: "none", ok: true },
+    ]);
+  } finally {
+    await new Promise<void>((resolve) => relay.close(() => resolve()));
+  }
+});
+
+test("the API reference documents the private endpoints and their errors", async ({ page, request, checkA11y }) => {
+  await page.goto("/docs/api");
+  for (const path of ["/api/v1/privacy-pass/token-request", "/api/v1/ohttp", "/.well-known/ohttp-gateway", "/.well-known/private-token-issuer-directory"]) {
+    await expect(page.getByText(path, { exact: true }).first()).toBeVisible();
+  }
+  for (const code of ["invalid_token", "token_spent", "ohttp_key_unknown", "replayed_request", "invalid_encapsulation", "misdirected_request"]) await expect(page.locator(`#error-${code}`)).toBeAttached();
+  await checkA11y(page);
+  await page.getByText("/api/v1/ohttp", { exact: true }).first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath("docs-ohttp.png") });
+  const metadata = (await (await request.get("/.well-known/mimi-discovery")).json()) as { private_lookup: Record<string, unknown> };
+  expect(Object.keys(metadata.private_lookup).sort()).toEqual(["lookup_endpoint", "ohttp_gateway", "ohttp_keys_uri", "token_challenge", "token_issuer_directory", "token_request_endpoint", "token_type"]);
 });

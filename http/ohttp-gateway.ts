@@ -72,7 +72,7 @@ export async function ohttpGateway(request: Request): Promise<Response> {
 function outerRefusal(error: unknown): ApiError {
   if (error instanceof OhttpError) {
     if (error.code === "unknown_key") return new ApiError("ohttp_key_unknown", PROBLEM_DETAILS.ohttpKeyUnknown, {}, { type: OHTTP_KEY_PROBLEM_TYPE });
-    return new ApiError("invalid_encapsulation", `${error.message}.`);
+    return new ApiError("invalid_encapsulation", `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`);
   }
   return toApiError(error);
 }

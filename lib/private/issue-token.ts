@@ -28,7 +28,8 @@ export async function checkTokenRequest(body: Uint8Array, findKey: (truncatedKey
   try {
     request = decodeTokenRequest(body);
   } catch (error) {
-    throw new TokenRequestError(`${(error as Error).message}.`);
+    const reason = (error as Error).message;
+    throw new TokenRequestError(`${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`);
   }
   const key = await findKey(request.truncatedKeyId);
   if (!key) {

@@ -1,11 +1,6 @@
 import type { Database } from "@/db/client";
-import { decodeBase64url, encodePaddedBase64url } from "@mimi-discovery/msp-kit";
+import { decodeBase64url, encodePaddedBase64url, type IssuerDirectory } from "@mimi-discovery/msp-kit";
 import { ensureIssuerKey, listIssuerKeys } from "./issuer-keys";
-
-export type IssuerDirectory = {
-  "issuer-request-uri": string;
-  "token-keys": { "token-type": 2; "token-key": string; "not-before": number }[];
-};
 
 /**
  * RFC 9578 section 4: the issuing key first, then keys whose epoch ended but whose tokens are still redeemed, each

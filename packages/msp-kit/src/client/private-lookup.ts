@@ -166,9 +166,11 @@ async function sendOne(setup: Setup, relay: URL, csi: string, token: Uint8Array,
     { padTo: REQUEST_PADDING },
   );
   const encapsulated = await encapsulateRequest(setup.keys[0]!, inner);
+  // Called unbound: a browser's fetch refuses to run as a method of another object ("Illegal invocation").
+  const fetch = io.fetch;
   let response: Response;
   try {
-    response = await io.fetch(relay, {
+    response = await fetch(relay, {
       method: "POST",
       headers: { "content-type": OHTTP_REQUEST_MEDIA_TYPE, accept: OHTTP_RESPONSE_MEDIA_TYPE },
       body: encapsulated.request as Uint8Array<ArrayBuffer>,
@@ -183,7 +185,7 @@ async function sendOne(setup: Setup, relay: URL, csi: string, token: Uint8Array,
     if (refusal.code === "ohttp_key_unknown") {
       // Keys rotated since they were fetched: fetch them once more. Still unknown: the relay forwards elsewhere.
       if (!retried) {
-        setup.keys = await fetchKeys(setup.endpoints.keysUri, io.fetch, io.timeoutMs);
+        setup.keys = await fetchKeys(setup.endpoints.keysUri, fetch, io.timeoutMs);
         return sendOne(setup, relay, csi, token, io, true);
       }
       throw new DpError("refused", `the gateway behind the relay ${relay.href} does not hold the key ${io.dp} publishes: the relay is configured for another gateway than ${setup.endpoints.gateway.href}`, { ...refusal, statusText: response.statusText });

@@ -55,8 +55,10 @@ export function createRelay(options: RelayOptions): Server {
     return { ok: true };
   };
 
+  // Browsers may call the relay from any page (an MSP's web client): it answers CORS, and forwards nothing of it.
+  const cors = { "access-control-allow-origin": "*" };
   const refuse = (res: ServerResponse, status: number, code: string, detail: string, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { "content-type": "application/problem+json", "cache-control": "no-store", ...headers });
+    res.writeHead(status, { "content-type": "application/problem+json", "cache-control": "no-store", ...cors, ...headers });
     res.end(JSON.stringify({ type: "about:blank", title: detail, status, detail, code }));
   };
 
@@ -66,6 +68,10 @@ export function createRelay(options: RelayOptions): Server {
     // For load balancers and supervisors: says only that the process answers.
     if (req.method === "GET" && target === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain", "cache-control": "no-store" }).end("ok\n");
+      return;
+    }
+    if (req.method === "OPTIONS" && target.split("?")[0] === path) {
+      res.writeHead(204, { ...cors, "access-control-allow-methods": "POST", "access-control-allow-headers": "content-type", "access-control-max-age": "86400" }).end();
       return;
     }
     if (!target.startsWith("/") || target.split("?")[0] !== path) {
@@ -120,7 +126,7 @@ export function createRelay(options: RelayOptions): Server {
       refuse(res, 502, "bad_gateway", `The gateway answered ${answer.status} with something that is not an encapsulated response.`);
       return;
     }
-    const headers: Record<string, string> = { "content-type": type, "cache-control": "no-store" };
+    const headers: Record<string, string> = { "content-type": type, "cache-control": "no-store", ...cors };
     const retryAfter = answer.headers.get("retry-after");
     if (retryAfter) headers["retry-after"] = retryAfter;
     res.writeHead(answer.status, headers).end(body);

@@ -51,3 +51,21 @@ export const jwksSchema = z
 
 export type DpMetadata = z.output<typeof dpMetadataSchema>;
 export type Jwks = { keys: JsonWebKey[] };
+
+/** RFC 9578 section 4: the Privacy Pass issuer directory, as GET /.well-known/private-token-issuer-directory serves it. */
+export const issuerDirectorySchema = z
+  .strictObject({
+    "issuer-request-uri": z.url().describe("Where TokenRequests go: POST application/private-token-request, with an MSP API key"),
+    "token-keys": z
+      .array(
+        z.strictObject({
+          "token-type": z.literal(2).describe("Blind RSA 2048 (RFC 9578 section 8.2)"),
+          "token-key": z.string().describe("base64url (with padding) of the key's SPKI, id-RSASSA-PSS with SHA-384 and a 48-byte salt; its SHA-256 is the token_key_id"),
+          "not-before": z.number().int().describe("When the key began to issue, in seconds since 1970"),
+        }),
+      )
+      .describe("The issuing key first, then keys whose tokens are still redeemed"),
+  })
+  .meta({ id: "IssuerDirectory", description: "The token issuer's keys and request URL" });
+
+export type IssuerDirectory = z.output<typeof issuerDirectorySchema>;

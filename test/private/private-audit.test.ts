@@ -4,6 +4,8 @@ import { getSpendStore } from "@/http/private-services";
 import { OHTTP_REPLAY_WINDOW_MS } from "@/lib/private/key-policy";
 import { privateStats } from "@/lib/private/private-stats";
 import { createLookupClient, createTokenClient, decodeToken, privateLookup } from "@mimi-discovery/msp-kit";
+import { Redis } from "ioredis";
+import { testEnv } from "@/test/support/test-env";
 import { createPrivateHarness } from "./private-harness";
 
 /**
@@ -11,6 +13,12 @@ import { createPrivateHarness } from "./private-harness";
  * and every row of every table is read. Nothing may link a redeemed token, a privately looked-up identifier or a
  * private request to an MSP, an API key, an address or an issuance.
  */
+const redisUrl = testEnv.TEST_REDIS_URL ?? "";
+
+describe.each([
+  ["PostgreSQL", {}],
+  ...(redisUrl ? [["Redis", { REDIS_URL: redisUrl }] as const] : []),
+] as [string, Record<string, string>][])("the private-lookup audit (R6), double-spend store in %s", (storeName, overrides) => {
 let h: Awaited<ReturnType<typeof createPrivateHarness>>;
 const logged: string[] = [];
 const PRIVATE_PROBES = ["private.probe.one@example.com", "+14085550177", "private.probe.two@example.org"];
@@ -19,7 +27,7 @@ let nonces: string[] = [];
 let mspIds: string[] = [];
 
 beforeAll(async () => {
-  h = await createPrivateHarness();
+  h = await createPrivateHarness(overrides);
   await h.app.publishFor("bob@example.com");
   const alpha = await h.app.mspKey("alpha.example");
   const beta = await h.app.mspKey("beta.example");
@@ -62,7 +70,7 @@ async function everyRow(): Promise<Record<string, Record<string, unknown>[]>> {
   return dump;
 }
 
-describe("the private-lookup audit (R6)", () => {
+describe("logs, tables and Redis", () => {
   it("no log line holds an identifier, a token, an MSP or an address", () => {
     for (const line of logged) {
       for (const secret of [...PRIVATE_PROBES, DIRECT_PROBE, "4085550177", "bob@example.com", ...nonces, ...mspIds, "127.0.0.1"]) expect(line).not.toContain(secret);
@@ -77,9 +85,13 @@ describe("the private-lookup audit (R6)", () => {
       if (table === "spent_once") continue;
       for (const nonce of nonces) expect(JSON.stringify(rows), table).not.toContain(nonce);
     }
+    // Other test runs may share the Redis server: its token entries are told apart by this DP's issuer key.
+    const ourKeys = new Set(dump.issuer_keys!.map((row) => String(row.token_key_id)));
+    const tokenRows = storeName === "Redis" ? (await redisRows()).filter((row) => ourKeys.has(String(row.scope))) : dump.spent_once!.filter((row) => row.scope !== "ohttp");
+    const replayRows = storeName === "Redis" ? await redisRows("ohttp") : dump.spent_once!.filter((row) => row.scope === "ohttp");
+    if (storeName === "Redis") expect(dump.spent_once).toEqual([]);
     // The spent list: no column but scope, id and expiry; no MSP, key, address or time of redemption.
-    expect(Object.keys(dump.spent_once![0]!).sort()).toEqual(["expires_at", "id", "scope"]);
-    const tokenRows = dump.spent_once!.filter((row) => row.scope !== "ohttp");
+    expect(Object.keys(tokenRows[0]!).sort()).toEqual(["expires_at", "id", "scope"]);
     expect(tokenRows.map((row) => row.id).sort()).toEqual(nonces.slice(0, 2).concat(nonces.slice(3, 5)).sort());
     for (const row of tokenRows) expect(mspIds.some((id) => JSON.stringify(row).includes(id))).toBe(false);
     // Every token of one key expires with the key, so the rows do not say when each was redeemed.
@@ -87,7 +99,8 @@ describe("the private-lookup audit (R6)", () => {
     const [key] = dump.issuer_keys!;
     expect(new Date(String(tokenRows[0]!.expires_at)).getTime()).toBe(new Date(String(key!.accepted_until)).getTime());
     // Opened requests are remembered by a hash of their one-time key, expiring on a coarse boundary.
-    for (const row of dump.spent_once!.filter((entry) => entry.scope === "ohttp")) {
+    expect(replayRows.length).toBeGreaterThan(0);
+    for (const row of replayRows) {
       expect(new Date(String(row.expires_at)).getTime() % OHTTP_REPLAY_WINDOW_MS).toBe(0);
       expect(String(row.id)).toMatch(/^[A-Za-z0-9_-]{43}$/u);
     }
@@ -104,4 +117,26 @@ describe("the private-lookup audit (R6)", () => {
     expect(stats.issuerKeys.map((key) => key.redeemed)).toEqual([4]);
     expect(JSON.stringify(stats.issuerKeys)).not.toMatch(/alpha|beta/u);
   });
+});
+
+/** What the Redis store holds, in the shape of the table's rows: every key under the store's prefix, and its expiry. */
+async function redisRows(only?: "ohttp"): Promise<Record<string, unknown>[]> {
+  const redis = new Redis(redisUrl);
+  try {
+    const keys = await redis.keys("spent:*");
+    const rows: Record<string, unknown>[] = [];
+    for (const key of keys) {
+      const [, scope, id] = /^spent:([^:#]+)(?::(.+)|#count)$/u.exec(key) ?? [];
+      if (!scope) throw new Error(`an unexpected key in the store: ${key}`);
+      if (id === undefined) continue;
+      if ((only === "ohttp") !== (scope === "ohttp")) continue;
+      // Nothing is kept beside the key but a marker: no value names an MSP or a time.
+      expect(await redis.get(key)).toBe("1");
+      rows.push({ scope, id, expires_at: new Date(await redis.pexpiretime(key)).toISOString() });
+    }
+    return rows;
+  } finally {
+    redis.disconnect();
+  }
+}
 });

@@ -188,6 +188,14 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect((await roundTrip(await encapsulate({ token }))).status).toBe(200);
   });
 
+  it("the private endpoint cannot be reached directly, only through the gateway", async () => {
+    const [token] = await tokens(1);
+    const direct = await fetch(`${h.dp}/api/v1/private/lookup`, { method: "POST", headers: { "content-type": "application/json", authorization: formatTokenAuthorization(token!) }, body: '{"csi":"bob@example.com"}' });
+    expect(direct.status).toBe(404);
+    // The token was not spent by that attempt.
+    expect((await roundTrip(await encapsulate({ token }))).status).toBe(200);
+  });
+
   it("refuses inner requests to non-private paths and to another origin", async () => {
     const [token] = await tokens(1);
     const before = await counts();

@@ -10,6 +10,7 @@ import { ConfigError, getEnv, type Env } from "./env";
 import { bootstrap } from "@/lib/bootstrap/bootstrap";
 import { createTextDeliverer } from "@/lib/delivery/create-deliverer";
 import { remindExpiring } from "@/lib/mappings/remind-expiring";
+import { purgeExpired } from "@/lib/private/purge-expired";
 import { now } from "@/lib/clock";
 import { getDb } from "@/db/index";
 import { createTrustedProxyList } from "@/http/client-ip";
@@ -86,6 +87,10 @@ async function main(): Promise<void> {
     }).catch((error: unknown) => console.error("expiry reminders failed:", (error as Error)?.name));
   setInterval(remind, 60 * 60_000).unref();
   setTimeout(remind, 30_000).unref();
+
+  // Private lookups: spent tokens, opened requests and keys past their time are forgotten (README, "Private lookups").
+  const purge = () => purgeExpired(getDb(), now()).catch((error: unknown) => console.error("purging expired private-lookup entries failed:", (error as Error)?.name));
+  setInterval(purge, 10 * 60_000).unref();
 
   const shutdown = (signal: string) => {
     console.log(`${signal}: closing`);

@@ -83,3 +83,22 @@ describe("a single-use store that is down fails closed: nothing is allowed", () 
     }
   });
 });
+
+describe("purging what expired", () => {
+  it("deletes spent entries and keys past their time, and nothing else", async () => {
+    const { purgeExpired } = await import("./purge-expired");
+    const { spentOnce } = await import("@/db/schema");
+    const { sql } = await import("drizzle-orm");
+    const opened = await createTestDatabase();
+    try {
+      const store = createPostgresSpendStore(opened.db);
+      const now = new Date();
+      await store.spend("k", "old", new Date(now.getTime() - 1000));
+      await store.spend("k", "live", new Date(now.getTime() + 60_000));
+      expect(await purgeExpired(opened.db, now)).toEqual({ spent: 1, keys: 0 });
+      expect((await opened.db.select({ id: spentOnce.id }).from(spentOnce).where(sql`true`)).map((row) => row.id)).toEqual(["live"]);
+    } finally {
+      await opened.close();
+    }
+  });
+});

@@ -1,6 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
-import { createServer, request as httpRequest } from "node:http";
-import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuerKeys, spentOnce, tokenIssuance } from "@/db/schema";
@@ -17,15 +14,12 @@ import {
   prepareTokenRequest,
   privateLookup,
   DpError,
-  decapsulateRequest,
-  importGatewayKey,
-  KEM_X25519_HKDF_SHA256,
-  OhttpError,
   type BatchSlot,
   type VerifiedLookup,
 } from "@mimi-discovery/msp-kit";
 import { getDb } from "@/db/index";
 import { testKeys } from "@/test/support/otp-harness";
+import { absoluteFormPost, startForeignGateway } from "./foreign-gateway";
 import { createPrivateHarness } from "./private-harness";
 
 let h: Awaited<ReturnType<typeof createPrivateHarness>>;
@@ -264,65 +258,5 @@ describe("bad input gets a clear error and changes nothing", () => {
     // A relay forwards to its one gateway only: another path, or an absolute URL naming another host, is refused.
     expect((await fetch(new URL("/elsewhere", h.relay), { method: "POST", headers: { "content-type": "message/ohttp-req" }, body: "x" })).status).toBe(404);
     expect((await absoluteFormPost(h.relay, "http://evil.example/api/v1/ohttp")).status).toBe(404);
-  });
-});
-
-/** Another DP's gateway: a real OHTTP gateway with its own key, which cannot open requests made for this DP. */
-async function startForeignGateway(keyId: number) {
-  const { privateKey, publicKey } = generateKeyPairSync("x25519");
-  const config = { keyId, kemId: KEM_X25519_HKDF_SHA256, publicKey: Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url"), algorithms: [{ kdfId: 1, aeadId: 1 }] };
-  const key = await importGatewayKey(config, Buffer.from(privateKey.export({ format: "jwk" }).d!, "base64url"));
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      decapsulateRequest(Buffer.concat(chunks), (id) => (id === keyId ? key : undefined)).then(
-        () => res.writeHead(500).end(),
-        (error: unknown) => {
-          const code = error instanceof OhttpError && error.code === "unknown_key" ? "ohttp_key_unknown" : "invalid_encapsulation";
-          res.writeHead(400, { "content-type": "application/problem+json" }).end(JSON.stringify({ status: 400, code, detail: (error as Error).message }));
-        },
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/ohttp`), close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** A POST whose request line names an absolute URL, as a client asking the relay to forward elsewhere would send. */
-function absoluteFormPost(relay: string, target: string): Promise<{ status: number }> {
-  const { port } = new URL(relay);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port: Number(port), method: "POST", path: target, headers: { "content-type": "message/ohttp-req" } }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0 });
-    });
-    req.on("error", reject);
-    req.end("x");
-  });
-}
-
-describe("mimi-lookup --private --relay URL", () => {
-  it("shows the whole private path and verifies the answer", async () => {
-    const { runLookupCli } = await import("@mimi-discovery/msp-kit/cli");
-    const out: string[] = [];
-    const errors: string[] = [];
-    const status = await runLookupCli({
-      argv: ["Bob@Example.COM", "--private", "--relay", h.relay, "--dp", h.dp, "--sender-msp", "other.example"],
-      env: { MIMI_API_KEY: mspKey },
-      fetch: globalThis.fetch,
-      write: (line) => out.push(line),
-      writeError: (line) => errors.push(line),
-    });
-    expect(errors).toEqual([]);
-    expect(status).toBe(0);
-    const text = out.join("\n");
-    expect(text).toContain("3. Private lookup");
-    expect(text).toContain(`POST ${h.relay} message/ohttp-req`);
-    expect(text).toMatch(/✓/u);
-    expect(text).toContain("Preferred MSP: chat.example");
-    const usage: string[] = [];
-    expect(await runLookupCli({ argv: ["bob@example.com", "--private"], env: { MIMI_API_KEY: mspKey }, fetch: globalThis.fetch, write: () => {}, writeError: (line) => usage.push(line) })).toBe(2);
-    expect(usage.join("\n")).toContain("--private needs --relay URL");
   });
 });

@@ -14,6 +14,7 @@ import {
   prepareTokenRequest,
   privateLookup,
   DpError,
+  fetchDpConfig,
   type BatchSlot,
   type VerifiedLookup,
 } from "@mimi-discovery/msp-kit";
@@ -91,6 +92,21 @@ describe("an MSP's address book through the relay, paid with tokens", () => {
     for (const slot of answers) if (!("error" in slot)) for (const mapping of slot.mappings) expect(mapping.verification.ok).toBe(true);
     expect(found(answers[4]!).resolution?.preferred?.entry.msp).toBe("work.example");
     expect(await counts()).toEqual({ spent: before.spent + 4, issued: before.issued + 4 });
+  });
+
+  it("with the DP's public documents preloaded, a client contacts nothing but the relay", async () => {
+    const config = await fetchDpConfig(h.dp, fetch);
+    const keyConfigs = new Uint8Array(await (await fetch(`${h.dp}/.well-known/ohttp-gateway`)).arrayBuffer());
+    const contacted: string[] = [];
+    const onlyRelay = (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      contacted.push(url);
+      if (!url.startsWith(h.relay)) throw new Error(`contacted ${url}`);
+      return fetch(input, init);
+    }) as typeof fetch;
+    const [answer] = await privateLookup(["bob@example.com"], { dp: h.dp, relay: h.relay, tokens: await tokens(1), fetch: onlyRelay, preloaded: { config, keyConfigs } });
+    expect(answer).toMatchObject({ result: "found", ok: true });
+    expect(contacted).toEqual([h.relay]);
   });
 
   it("answers exactly what a direct lookup answers", async () => {

@@ -27,6 +27,12 @@ export type PrivateLookupOptions = {
   timeoutMs?: number;
   /** How many private requests are in flight at once. */
   concurrency?: number;
+  /**
+   * The DP's public documents, fetched beforehand (`fetchDpConfig`, and the `application/ohttp-keys` bytes of its
+   * gateway): the same for every client, so a server can hand them to its clients and no client needs to contact
+   * the DP directly, right before its lookups, where the DP could see its address.
+   */
+  preloaded?: { config: DpConfig; keyConfigs: Uint8Array };
 };
 
 /** Inner requests are padded to this, so that a relay watching sizes cannot tell a short email from a long one. */
@@ -56,7 +62,7 @@ export function createPrivateLookupClient(options: Omit<PrivateLookupOptions, "t
   const relay = parseRelay(options.relay);
   let setup: Promise<Setup> | undefined;
   const getSetup = () => {
-    setup ??= load(options.dp, fetch, timeoutMs);
+    setup ??= options.preloaded ? preloadedSetup(options.preloaded, options.dp) : load(options.dp, fetch, timeoutMs);
     setup.catch(() => (setup = undefined));
     return setup;
   };
@@ -123,6 +129,12 @@ function tokenTaker(tokens: PrivateLookupOptions["tokens"], needed: number): () 
   if (tokens.length < needed) throw new DpError("bad_input", `${needed} identifiers need ${needed} tokens; ${tokens.length} were given`);
   let index = 0;
   return () => Promise.resolve(tokens[index++]!);
+}
+
+async function preloadedSetup(preloaded: NonNullable<PrivateLookupOptions["preloaded"]>, dp: string): Promise<Setup> {
+  const keys = decodeKeyConfigs(preloaded.keyConfigs);
+  if (keys.length === 0) throw new DpError("bad_input", "the preloaded key configuration offers no key this client can use (X25519, HKDF-SHA256, AES-GCM)");
+  return { config: preloaded.config, endpoints: privateEndpoints(preloaded.config, dp), keys };
 }
 
 async function load(dp: string, fetch: typeof globalThis.fetch, timeoutMs: number): Promise<Setup> {

@@ -48,7 +48,7 @@ export async function ohttpGateway(request: Request): Promise<Response> {
   const now = clockNow();
   let opened: OpenedRequest;
   try {
-    const body = await readBinaryBody(request, OHTTP_REQUEST_MEDIA_TYPE, OHTTP_REQUEST_MAX_BYTES);
+    const { body } = await readBinaryBody(request, { [OHTTP_REQUEST_MEDIA_TYPE]: OHTTP_REQUEST_MAX_BYTES });
     const db = getDb();
     const sealing = getSealingKey();
     const keyId = body[0];

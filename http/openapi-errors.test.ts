@@ -13,7 +13,7 @@ import { SHORT_TOKEN_REQUEST_BYTES } from "@/http/openapi/private-lookups";
 import { issuingKey } from "@/lib/private/issuer-keys";
 import { listOhttpKeys, publishedKeyConfigs } from "@/lib/private/ohttp-keys";
 import { testKeys } from "@/test/support/otp-harness";
-import { decodeKeyConfigs, encapsulateRequest, encodeRequest } from "@mimi-discovery/msp-kit";
+import { decodeKeyConfigs, encapsulateRequest, encodeGenericBatchTokenRequest, encodeRequest } from "@mimi-discovery/msp-kit";
 import { POST as removals } from "@/app/api/v1/csip/removals/route";
 import { POST as batchLookup } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookup } from "@/app/api/v1/lookup/route";
@@ -231,6 +231,10 @@ const PROVOKE: Record<string, () => Promise<Response>> = {
   "tokenRequest wrong_size": () => send("tokenRequest", { raw: tokenRequestBody().slice(0, SHORT_TOKEN_REQUEST_BYTES) }),
   "tokenRequest other_token_type": () => send("tokenRequest", { raw: tokenRequestBody(issuingTruncatedId, 1) as Uint8Array<ArrayBuffer> }),
   "tokenRequest key_not_issuing": () => send("tokenRequest", { raw: tokenRequestBody((issuingTruncatedId + 1) % 256) as Uint8Array<ArrayBuffer> }),
+  "tokenRequest batch_unreadable": () =>
+    send("tokenRequest", { headers: { "content-type": "application/private-token-generic-batch-request" }, raw: encodeGenericBatchTokenRequest([tokenRequestBody(issuingTruncatedId, 1).subarray(0, 51)]) as Uint8Array<ArrayBuffer> }),
+  "tokenRequest batch_nothing_issuable": () =>
+    send("tokenRequest", { headers: { "content-type": "application/private-token-generic-batch-request" }, raw: encodeGenericBatchTokenRequest([tokenRequestBody((issuingTruncatedId + 1) % 256)]) as Uint8Array<ArrayBuffer> }),
   "tokenRequest limit_spent": () => spendLimit("tokenRequest"),
   "tokenRequest internal_error": () => withDatabase(foreignDatabase, () => send("tokenRequest")),
   "tokenRequest dependency_down": () => withDatabase(closedDatabase, () => send("tokenRequest")),

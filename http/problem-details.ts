@@ -26,7 +26,7 @@ export const PROBLEM_DETAILS = {
   notUtf8: "The body is not valid UTF-8.",
   invalidJson: "The body is not valid JSON (NaN, Infinity, comments and trailing commas are not JSON).",
 
-  binaryMediaType: (mediaType: string) => `Send the body as Content-Type: ${mediaType}.`,
+  binaryMediaType: (mediaTypes: readonly string[]) => `Send the body as Content-Type: ${mediaTypes.join(" or ")}.`,
 
   // The lookup routes.
   invalidIdentifier: (identifierDetail: string) => `csi: ${identifierDetail}`,
@@ -45,7 +45,7 @@ export const PROBLEM_DETAILS = {
   httpsRequired: "This API answers only over HTTPS.",
 
   // Private lookups (protocol section 7): the token issuer, the OHTTP gateway, and the token a private request pays with.
-  tokenRequestEmpty: "The TokenRequest is empty.",
+  noTokenIssuable: "No token of the batch can be issued: each names a key that does not issue now. Fetch /.well-known/private-token-issuer-directory again.",
   ohttpKeyUnknown: "The encapsulated request names a key id this gateway does not hold. Fetch /.well-known/ohttp-gateway again.",
   replayedRequest: "This encapsulated request was already received. Encapsulate every request afresh.",
   notPrivatePath: "Through the gateway, only POST /api/v1/private/lookup can be reached.",

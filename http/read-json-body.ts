@@ -47,9 +47,9 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
   return Buffer.concat(chunks);
 }
 
-/** A binary body of one media type (no parameters), at most `maxBytes`. */
-export async function readBinaryBody(request: Request, mediaType: string, maxBytes: number): Promise<Uint8Array> {
-  const type = (request.headers.get("content-type") ?? "").trim().toLowerCase();
-  if (type !== mediaType) throw new ApiError("unsupported_media_type", PROBLEM_DETAILS.binaryMediaType(mediaType));
-  return readBodyBytes(request, maxBytes);
+/** A binary body of one of `mediaTypes` (no parameters), at most that type's bytes; says which type it was. */
+export async function readBinaryBody<Type extends string>(request: Request, mediaTypes: Record<Type, number>): Promise<{ mediaType: Type; body: Uint8Array }> {
+  const type = (request.headers.get("content-type") ?? "").trim().toLowerCase() as Type;
+  if (!Object.hasOwn(mediaTypes, type)) throw new ApiError("unsupported_media_type", PROBLEM_DETAILS.binaryMediaType(Object.keys(mediaTypes)));
+  return { mediaType: type, body: await readBodyBytes(request, mediaTypes[type]) };
 }

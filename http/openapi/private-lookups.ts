@@ -1,7 +1,7 @@
 import { issuerDirectorySchema } from "@mimi-discovery/msp-kit";
 import type { ZodOpenApiOperationObject } from "zod-openapi";
 import { OHTTP_REQUEST_MAX_BYTES } from "@/http/ohttp-gateway";
-import { TOKEN_REQUEST_MAX_BYTES } from "@/http/body-limits";
+import { MAX_TOKEN_BATCH, TOKEN_REQUEST_MAX_BYTES } from "@/http/body-limits";
 import { curlGet } from "@/http/openapi/code-samples";
 import { headerRefs, RATE_LIMIT_HEADERS } from "@/http/openapi/headers";
 import { accessProblems, failureProblems } from "@/http/openapi/problem-examples";
@@ -26,11 +26,11 @@ export const SHORT_TOKEN_REQUEST_BYTES = 10;
 
 const binary = (description: string) => ({ schema: { type: "string" as const, format: "binary", description } });
 
-function binaryBodyProblems(mediaType: string, maxBytes: number): ProblemExample[] {
+function binaryBodyProblems(mediaTypes: string[], maxBytes: number): ProblemExample[] {
   return [
     { name: "no_body", summary: "the request has no body", error: new ApiError("malformed_request", PROBLEM_DETAILS.noBody) },
     { name: "body_too_large", summary: `the body is over ${maxBytes} bytes`, error: new ApiError("payload_too_large", PROBLEM_DETAILS.bodyTooLarge(maxBytes)) },
-    { name: "wrong_content_type", summary: `the body is not sent as ${mediaType}`, error: new ApiError("unsupported_media_type", PROBLEM_DETAILS.binaryMediaType(mediaType)) },
+    { name: "wrong_content_type", summary: `the body is not sent as ${mediaTypes.join(" or ")}`, error: new ApiError("unsupported_media_type", PROBLEM_DETAILS.binaryMediaType(mediaTypes)) },
   ];
 }
 
@@ -38,22 +38,38 @@ export function tokenRequestOperation({ origin }: DocumentOptions): ZodOpenApiOp
   return {
     operationId: "tokenRequest",
     summary: "Issue one Privacy Pass token",
-    description: `Turns one TokenRequest (RFC 9578 section 6.1: token type 0x0002, the last byte of the issuer key's id, and a 256-byte blinded message) into one TokenResponse (the 256-byte blind signature). The token's nonce is blinded on your side, so the DP cannot recognise the token when it pays for a private lookup. Each token costs one identifier of the MSP's lookup limits, charged before signing: past the limit the answer is 429 and nothing is issued. Keys and the challenge to make tokens for: the issuer directory and the metadata's \`private_lookup\`. The kit's \`createTokenClient\` does the whole exchange.\n\nA body over ${TOKEN_REQUEST_MAX_BYTES} bytes is 413; a TokenRequest of another type, size or key is 422.`,
+    description: `Turns one TokenRequest (RFC 9578 section 6.1: token type 0x0002, the last byte of the issuer key's id, and a 256-byte blinded message) into one TokenResponse (the 256-byte blind signature). The token's nonce is blinded on your side, so the DP cannot recognise the token when it pays for a private lookup. Each token costs one identifier of the MSP's lookup limits, charged before signing: past the limit the answer is 429 and nothing is issued. Keys and the challenge to make tokens for: the issuer directory and the metadata's \`private_lookup\`. To fetch many tokens in one round trip, send a generic batch (draft-ietf-privacypass-batched-tokens section 6, \`application/private-token-generic-batch-request\`): up to ${MAX_TOKEN_BATCH} TokenRequests, charged together for those issued. The kit's \`createTokenClient\` does the whole exchange, in batches.\n\nA single TokenRequest over ${TOKEN_REQUEST_MAX_BYTES} bytes is 413; a TokenRequest of another type, size or key is 422, and so is a batch that cannot be read; a batch of which no request can be issued is 400.`,
     tags: ["Private lookups"],
     security: MSP_SECURITY,
-    requestBody: { required: true, content: { "application/private-token-request": binary("A TokenRequest, 259 bytes") } },
+    requestBody: {
+      required: true,
+      content: {
+        "application/private-token-request": binary("A TokenRequest, 259 bytes"),
+        "application/private-token-generic-batch-request": binary(`A generic batch of up to ${MAX_TOKEN_BATCH} TokenRequests (draft-ietf-privacypass-batched-tokens section 6): a variable-length integer, then the requests`),
+      },
+    },
     responses: {
       "200": {
-        description: "The TokenResponse: unblind it with the inverse you kept, and check the signature.",
+        description: "The TokenResponse, or every TokenResponse of the batch in its slot: unblind each with the inverse you kept, and check the signature.",
         headers: headerRefs(...RATE_LIMIT_HEADERS),
-        content: { "application/private-token-response": binary("A TokenResponse, 256 bytes") },
+        content: {
+          "application/private-token-response": binary("A TokenResponse, 256 bytes"),
+          "application/private-token-generic-batch-response": binary("One slot per request: 1, the token type and the TokenResponse; or 0 where none was issued"),
+        },
+      },
+      "206": {
+        description: "Some requests of the batch named a key that does not issue now: their slots are empty and they were not charged. Fetch the directory again and ask for those.",
+        headers: headerRefs(...RATE_LIMIT_HEADERS),
+        content: { "application/private-token-generic-batch-response": binary("One slot per request, some empty") },
       },
       ...problemResponses(origin, [
         ...accessProblems("msp"),
-        ...binaryBodyProblems("application/private-token-request", TOKEN_REQUEST_MAX_BYTES),
+        ...binaryBodyProblems(["application/private-token-request", "application/private-token-generic-batch-request"], TOKEN_REQUEST_MAX_BYTES),
         { name: "wrong_size", summary: "the TokenRequest is not 259 bytes", error: new ApiError("invalid_value", `A type 0x0002 TokenRequest is 259 bytes, not ${SHORT_TOKEN_REQUEST_BYTES}.`) },
         { name: "other_token_type", summary: "the TokenRequest is of another token type", error: new ApiError("invalid_value", "Token type 0x0001 is not issued here; only 0x0002 (Blind RSA 2048).") },
         { name: "key_not_issuing", summary: "the TokenRequest names a key that does not issue now", error: new ApiError("invalid_value", "The token request names a key that does not issue now. Fetch /.well-known/private-token-issuer-directory again.") },
+        { name: "batch_unreadable", summary: "a batch holds another token type, or cannot be read", error: new ApiError("invalid_value", "Token request 1 of the batch is of token type 0x0001, which is not issued here; only 0x0002.") },
+        { name: "batch_nothing_issuable", summary: "no request of a batch names a key that issues now", error: new ApiError("malformed_request", PROBLEM_DETAILS.noTokenIssuable) },
         { name: "limit_spent", summary: "the MSP's lookup budget is spent", error: new ApiError("rate_limited", PROBLEM_DETAILS.lookupLimitSpent(LIMIT_SPENT_EXAMPLE.retryAfterSeconds)) },
         ...failureProblems(),
       ]),
@@ -83,7 +99,7 @@ export function ohttpGatewayOperation({ origin }: DocumentOptions): ZodOpenApiOp
       },
       ...problemResponses(origin, [
         { name: "plain_http", summary: "the request came over plain HTTP", error: new ApiError("https_required", PROBLEM_DETAILS.httpsRequired) },
-        ...binaryBodyProblems("message/ohttp-req", OHTTP_REQUEST_MAX_BYTES),
+        ...binaryBodyProblems(["message/ohttp-req"], OHTTP_REQUEST_MAX_BYTES),
         { name: "truncated", summary: "the encapsulated request is shorter than its header", error: new ApiError("invalid_encapsulation", "The encapsulated request is shorter than its header.") },
         {
           name: "unknown_key",

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { tokenIssuance } from "@/db/schema";
 import { DomainError } from "@/lib/errors/domain-error";
-import { decodeTokenRequest, BLIND_RSA_NK } from "@mimi-discovery/msp-kit";
+import { decodeGenericBatchTokenRequest, decodeTokenRequest, BLIND_RSA_NK } from "@mimi-discovery/msp-kit";
 import type { IssuerKey } from "./issuer-keys";
 
 /**
@@ -47,10 +47,36 @@ export function blindSign({ blindedMessage, key }: CheckedTokenRequest): Uint8Ar
   return signature;
 }
 
-/** Counts one token issued to an MSP today (UTC): the console shows issuance per MSP, never what a token did. */
-export async function recordIssuance(db: Database, mspId: string, now: Date): Promise<void> {
+/**
+ * The TokenRequests of a generic batch, each checked like a single one: slots whose key does not issue now are
+ * undefined (the issuer leaves them empty, draft-ietf-privacypass-batched-tokens section 6.2); a batch that cannot be
+ * read, or holds another token type, is refused whole.
+ */
+export async function checkTokenBatch(body: Uint8Array, findKey: (truncatedKeyId: number) => Promise<IssuerKey | undefined>): Promise<(CheckedTokenRequest | undefined)[]> {
+  let requests: Uint8Array[];
+  try {
+    requests = decodeGenericBatchTokenRequest(body);
+  } catch (error) {
+    const reason = (error as Error).message;
+    throw new TokenRequestError(`${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`);
+  }
+  if (requests.length === 0) throw new TokenRequestError("The batch holds no token request.");
+  return Promise.all(
+    requests.map(async (request) => {
+      try {
+        return await checkTokenRequest(request, findKey);
+      } catch (error) {
+        if (error instanceof TokenRequestError) return undefined;
+        throw error;
+      }
+    }),
+  );
+}
+
+/** Counts tokens issued to an MSP today (UTC): the console shows issuance per MSP, never what a token did. */
+export async function recordIssuance(db: Database, mspId: string, now: Date, count = 1): Promise<void> {
   await db
     .insert(tokenIssuance)
-    .values({ mspId, day: now.toISOString().slice(0, 10), issued: 1 })
-    .onConflictDoUpdate({ target: [tokenIssuance.mspId, tokenIssuance.day], set: { issued: sql`${tokenIssuance.issued} + 1` } });
+    .values({ mspId, day: now.toISOString().slice(0, 10), issued: count })
+    .onConflictDoUpdate({ target: [tokenIssuance.mspId, tokenIssuance.day], set: { issued: sql`${tokenIssuance.issued} + ${count}` } });
 }

@@ -1,5 +1,6 @@
 import { prepareTokenRequest } from "../privacy-pass/client-issuance.ts";
 import { decodePaddedBase64url } from "../privacy-pass/base64.ts";
+import { decodeGenericBatchTokenResponse, encodeGenericBatchTokenRequest, GENERIC_BATCH_REQUEST_MEDIA_TYPE, GENERIC_BATCH_RESPONSE_MEDIA_TYPE } from "../privacy-pass/generic-batch.ts";
 import { TOKEN_REQUEST_MEDIA_TYPE, TOKEN_RESPONSE_MEDIA_TYPE } from "../privacy-pass/token.ts";
 import { isRecord } from "../verifier/read-proof.ts";
 import { fetchDpConfig } from "./dp-config.ts";
@@ -17,8 +18,12 @@ export type TokenClientOptions = {
 };
 
 export type TokenClient = {
-  /** `count` fresh tokens, each blinded here, signed by the DP and unblinded here: the DP cannot recognise them. */
-  fetchTokens(count: number, options?: { concurrency?: number }): Promise<Uint8Array[]>;
+  /**
+   * `count` fresh tokens, each blinded here, signed by the DP and unblinded here: the DP cannot recognise them. They
+   * are asked for in generic batches of `batchSize` (draft-ietf-privacypass-batched-tokens; default 100, at most the
+   * DP's 1,000), `concurrency` batches at a time; `batchSize: 1` sends one RFC 9578 TokenRequest per token.
+   */
+  fetchTokens(count: number, options?: { concurrency?: number; batchSize?: number }): Promise<Uint8Array[]>;
   /** The issuer's current token key (the first usable one of its directory). */
   tokenKey(): Promise<Uint8Array>;
 };
@@ -58,15 +63,18 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     return setup;
   };
 
-  const fetchOne = async (): Promise<Uint8Array> => {
-    const { endpoints, key } = await load();
-    const pending = await prepareTokenRequest({ tokenKey: key, challenge: endpoints.challenge });
+  const post = async (body: Uint8Array, batch: boolean): Promise<Response> => {
+    const { endpoints } = await load();
     let response: Response;
     try {
       response = await fetch(endpoints.tokenRequest, {
         method: "POST",
-        headers: { authorization: `Bearer ${options.apiKey}`, "content-type": TOKEN_REQUEST_MEDIA_TYPE, accept: TOKEN_RESPONSE_MEDIA_TYPE },
-        body: pending.request as Uint8Array<ArrayBuffer>,
+        headers: {
+          authorization: `Bearer ${options.apiKey}`,
+          "content-type": batch ? GENERIC_BATCH_REQUEST_MEDIA_TYPE : TOKEN_REQUEST_MEDIA_TYPE,
+          accept: batch ? GENERIC_BATCH_RESPONSE_MEDIA_TYPE : TOKEN_RESPONSE_MEDIA_TYPE,
+        },
+        body: body as Uint8Array<ArrayBuffer>,
         redirect: "error",
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -76,25 +84,55 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     if (!response.ok) {
       const refusal = await readRefusal(response);
       // A key the directory listed but that no longer issues: look at the directory again next time.
-      if (refusal.status === 422) setup = undefined;
+      if (refusal.status === 422 || refusal.status === 400) setup = undefined;
       throw new DpError("refused", `the DP refused the token request: ${refusal.status} ${refusal.code ?? "(no code)"}: ${refusal.detail ?? "no problem details"}`, { ...refusal, statusText: response.statusText });
     }
-    return pending.finalize(new Uint8Array(await response.arrayBuffer()));
+    return response;
+  };
+
+  /** Some tokens, one request; fewer than asked when a batch came back with empty slots (206). */
+  const fetchSome = async (count: number): Promise<Uint8Array[]> => {
+    const { endpoints, key } = await load();
+    const pending = await Promise.all(Array.from({ length: count }, () => prepareTokenRequest({ tokenKey: key, challenge: endpoints.challenge })));
+    if (count === 1) {
+      const response = await post(pending[0]!.request, false);
+      return [await pending[0]!.finalize(new Uint8Array(await response.arrayBuffer()))];
+    }
+    const response = await post(encodeGenericBatchTokenRequest(pending.map((entry) => entry.request)), true);
+    let slots: (Uint8Array | null)[];
+    try {
+      slots = decodeGenericBatchTokenResponse(new Uint8Array(await response.arrayBuffer()));
+    } catch (error) {
+      throw new DpError("bad_answer", `the token request endpoint answered a batch that cannot be read: ${(error as Error).message}`);
+    }
+    if (slots.length !== count) throw new DpError("bad_answer", `the token request endpoint answered ${slots.length} slots for a batch of ${count}`);
+    if (slots.includes(null)) setup = undefined;
+    return Promise.all(slots.flatMap((slot, index) => (slot ? [pending[index]!.finalize(slot)] : [])));
   };
 
   return {
     tokenKey: async () => (await load()).key,
-    async fetchTokens(count, { concurrency = 8 } = {}) {
+    async fetchTokens(count, { concurrency = 4, batchSize = 100 } = {}) {
       if (!Number.isInteger(count) || count < 0) throw new DpError("bad_input", "the number of tokens must be a whole number");
-      const tokens: Uint8Array[] = new Array(count);
-      let next = 0;
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new DpError("bad_input", "a batch holds 1 to 1,000 tokens");
+      const tokens: Uint8Array[] = [];
+      let asked = 0;
+      let retried = false;
       const worker = async () => {
-        while (next < count) {
-          const index = next++;
-          tokens[index] = await fetchOne();
+        while (asked < count) {
+          const size = Math.min(batchSize, count - asked);
+          asked += size;
+          const got = await fetchSome(size);
+          tokens.push(...got);
+          if (got.length < size) {
+            // Empty slots: the key rotated since the directory was read. Ask once more for those, with the new key.
+            if (retried) throw new DpError("refused", `the DP issued ${got.length} of ${size} tokens twice in a row: its key does not issue`);
+            retried = true;
+            asked -= size - got.length;
+          }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, Math.ceil(count / batchSize))) }, worker));
       return tokens;
     },
   };

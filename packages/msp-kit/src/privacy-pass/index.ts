@@ -25,3 +25,11 @@ export {
   type TokenChallenge,
   type TokenRequest,
 } from "./token.ts";
+export {
+  decodeGenericBatchTokenRequest,
+  decodeGenericBatchTokenResponse,
+  encodeGenericBatchTokenRequest,
+  encodeGenericBatchTokenResponse,
+  GENERIC_BATCH_REQUEST_MEDIA_TYPE,
+  GENERIC_BATCH_RESPONSE_MEDIA_TYPE,
+} from "./generic-batch.ts";

@@ -13,6 +13,7 @@ export type BenchOptions = {
   baselinePort: number;
   relayPort: number;
   privateConcurrency: number;
+  tokenBatch: number;
   adminUrl: string;
   dbName: string;
   reuse: boolean;
@@ -38,7 +39,8 @@ export const USAGE = `npm run bench -- [flags]
   --port <port>               the app server's port (default 3300)
   --baseline-port <port>      the baseline server's port (default 3301)
   --relay-port <port>         the OHTTP relay's port for the private phases (default 3302)
-  --private-concurrency <c>   connections for token issuance and private lookups (default: --concurrency)
+  --private-concurrency <c>   connections for private lookups, and (at most 4) for token issuance (default: --concurrency)
+  --token-batch <k>           tokens per issuance request, a generic batch (default 100; 1: one RFC 9578 request each)
   --admin-url <url>           PostgreSQL URL used to create the bench database
                               (default postgres://postgres@127.0.0.1:5432/postgres)
   --db-name <name>            the bench database, dropped and created each run (default mimi_bench)
@@ -88,6 +90,7 @@ export function parseBenchArgs(argv: string[], cpuCount: number): BenchOptions |
       "baseline-port": { type: "string" },
       "relay-port": { type: "string" },
       "private-concurrency": { type: "string" },
+      "token-batch": { type: "string" },
       "admin-url": { type: "string" },
       "db-name": { type: "string" },
       reuse: { type: "boolean" },
@@ -123,6 +126,7 @@ export function parseBenchArgs(argv: string[], cpuCount: number): BenchOptions |
     baselinePort: integer("baseline-port", values["baseline-port"], 3301, 1, 65535),
     relayPort: integer("relay-port", values["relay-port"], 3302, 1, 65535),
     privateConcurrency: integer("private-concurrency", values["private-concurrency"] ?? values.concurrency, 32, 1, 1024),
+    tokenBatch: integer("token-batch", values["token-batch"], 100, 1, 1000),
     adminUrl,
     dbName,
     reuse: values.reuse ?? false,

@@ -77,18 +77,22 @@ async function timedLoop(options: { target: string; concurrency: number; seconds
   };
 }
 
-/** Tokens fetched back to back for `seconds` (after a warm-up whose tokens are kept too): every token is pooled. */
-export async function measureIssuance(options: { dp: string; apiKey: string; concurrency: number; warmupSeconds: number; seconds: number }) {
+/**
+ * Tokens fetched back to back for `seconds` (after a warm-up whose tokens are kept too), in generic batches of
+ * `batchSize` (1: one RFC 9578 request per token), as the kit fetches them; every token is pooled.
+ */
+export async function measureIssuance(options: { dp: string; apiKey: string; concurrency: number; warmupSeconds: number; seconds: number; batchSize: number }) {
   const client = createTokenClient({ dp: options.dp, apiKey: options.apiKey });
   const pool: Uint8Array[] = [];
   const op = async () => {
-    const [token] = await client.fetchTokens(1);
-    pool.push(token!);
-    return undefined;
+    const tokens = await client.fetchTokens(options.batchSize, { batchSize: options.batchSize, concurrency: 1 });
+    pool.push(...tokens);
+    return tokens.length === options.batchSize ? undefined : `${tokens.length} of ${options.batchSize} tokens issued`;
   };
   if (options.warmupSeconds > 0) await timedLoop({ target: "issuance warm-up", concurrency: options.concurrency, seconds: options.warmupSeconds, op });
-  const result = await timedLoop({ target: "token issuance", concurrency: options.concurrency, seconds: options.seconds, op });
-  return { result, pool };
+  const before = pool.length;
+  const result = await timedLoop({ target: `token issuance (batches of ${options.batchSize})`, concurrency: options.concurrency, seconds: options.seconds, op });
+  return { result, pool, tokensPerSecond: (pool.length - before) / result.elapsedSeconds };
 }
 
 /** Single private lookups through the relay, the same identifier sequence as the direct single phase. */

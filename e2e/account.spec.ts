@@ -31,6 +31,9 @@ test.describe("account identifiers", () => {
     await page.getByLabel("New phone number or email address").fill(second);
     await page.getByRole("button", { name: "Send code" }).click();
     await enterCode(page, await outbox.codeFor(second), "Add identifier");
+    // The code must be accepted before the clock moves past its 10 minutes: on a loaded machine the submission can
+    // still be in flight when the next line runs.
+    await expect(page.getByRole("region", { name: "Your identifiers" }).getByRole("listitem").filter({ hasText: second })).toHaveCount(1);
 
     await clock.advance(11 * 60_000);
     await page.goto("/account");

@@ -10,6 +10,7 @@ import { ConfigError, getEnv, type Env } from "./env";
 import { bootstrap } from "@/lib/bootstrap/bootstrap";
 import { createTextDeliverer } from "@/lib/delivery/create-deliverer";
 import { remindExpiring } from "@/lib/mappings/remind-expiring";
+import { purgeExpired } from "@/lib/private/purge-expired";
 import { now } from "@/lib/clock";
 import { getDb } from "@/db/index";
 import { createTrustedProxyList } from "@/http/client-ip";
@@ -18,6 +19,8 @@ import { logFailure } from "@/lib/log/log-failure";
 import { flushUsage } from "@/lib/metrics/usage";
 import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
+import { POST as tokenRequest } from "@/app/api/v1/privacy-pass/token-request/route";
+import { ohttpGateway } from "@/http/ohttp-gateway";
 
 const USAGE_FLUSH_MS = 10_000;
 
@@ -63,6 +66,8 @@ async function main(): Promise<void> {
   const directPost = new Map([
     ["/api/v1/lookup", lookupOne],
     ["/api/v1/lookup/batch", lookupBatch],
+    ["/api/v1/ohttp", ohttpGateway],
+    ["/api/v1/privacy-pass/token-request", tokenRequest],
   ]);
   if (env.testHooks) {
     // Loaded only here, and only then: no production build or start ever contains a test hook.
@@ -95,6 +100,10 @@ async function main(): Promise<void> {
   // The dashboard's usage counts, added to the database every few seconds (and kept for later if it is down).
   const flush = () => flushUsage(getDb()).catch((error: unknown) => logFailure("usage flush", error));
   setInterval(flush, USAGE_FLUSH_MS).unref();
+
+  // Private lookups: spent tokens, opened requests and keys past their time are forgotten (README, "Private lookups").
+  const purge = () => purgeExpired(getDb(), now()).catch((error: unknown) => logFailure("purging expired private-lookup entries", error));
+  setInterval(purge, 10 * 60_000).unref();
 
   const shutdown = (signal: string) => {
     console.log(`${signal}: closing`);

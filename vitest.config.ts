@@ -5,7 +5,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // The DP imports the MSP kit by its package name, as an MSP would; in this repository the name means its sources
 // (tsconfig.json's paths say the same for tsc, tsx and Next). Only the package's public entries are mapped.
-const kitEntries = ["browser", "cli", "testing"].map((entry) => ({
+const kitEntries = ["browser", "cli", "relay", "testing"].map((entry) => ({
   find: new RegExp(`^@mimi-discovery/msp-kit/${entry}$`, "u"),
   replacement: here(`./packages/msp-kit/src/${entry}.ts`),
 }));

@@ -11,6 +11,9 @@ export type BenchOptions = {
   hitRatio: number;
   port: number;
   baselinePort: number;
+  relayPort: number;
+  privateConcurrency: number;
+  tokenBatch: number;
   adminUrl: string;
   dbName: string;
   reuse: boolean;
@@ -35,6 +38,9 @@ export const USAGE = `npm run bench -- [flags]
   --hit-ratio <0..1>          share of looked-up identifiers that exist (default 0.9)
   --port <port>               the app server's port (default 3300)
   --baseline-port <port>      the baseline server's port (default 3301)
+  --relay-port <port>         the OHTTP relay's port for the private phases (default 3302)
+  --private-concurrency <c>   connections for private lookups, and (at most 4) for token issuance (default: --concurrency)
+  --token-batch <k>           tokens per issuance request, a generic batch (default 100; 1: one RFC 9578 request each)
   --admin-url <url>           PostgreSQL URL used to create the bench database
                               (default postgres://postgres@127.0.0.1:5432/postgres)
   --db-name <name>            the bench database, dropped and created each run (default mimi_bench)
@@ -82,6 +88,9 @@ export function parseBenchArgs(argv: string[], cpuCount: number): BenchOptions |
       "hit-ratio": { type: "string" },
       port: { type: "string" },
       "baseline-port": { type: "string" },
+      "relay-port": { type: "string" },
+      "private-concurrency": { type: "string" },
+      "token-batch": { type: "string" },
       "admin-url": { type: "string" },
       "db-name": { type: "string" },
       reuse: { type: "boolean" },
@@ -115,6 +124,9 @@ export function parseBenchArgs(argv: string[], cpuCount: number): BenchOptions |
     hitRatio: decimal("hit-ratio", values["hit-ratio"], 0.9, 0, 1),
     port: integer("port", values.port, 3300, 1, 65535),
     baselinePort: integer("baseline-port", values["baseline-port"], 3301, 1, 65535),
+    relayPort: integer("relay-port", values["relay-port"], 3302, 1, 65535),
+    privateConcurrency: integer("private-concurrency", values["private-concurrency"] ?? values.concurrency, 32, 1, 1024),
+    tokenBatch: integer("token-batch", values["token-batch"], 100, 1, 1000),
     adminUrl,
     dbName,
     reuse: values.reuse ?? false,
@@ -127,7 +139,7 @@ export function parseBenchArgs(argv: string[], cpuCount: number): BenchOptions |
     randomSeed: integer("random-seed", values["random-seed"], 1, 0, 2 ** 31 - 1),
     outDir: values.out ?? "bench-results",
   };
-  if (options.port === options.baselinePort) throw new Error("--port and --baseline-port must differ");
+  if (new Set([options.port, options.baselinePort, options.relayPort]).size !== 3) throw new Error("--port, --baseline-port and --relay-port must differ");
   return options;
 }
 

@@ -31,9 +31,9 @@ export function comparisonRows(results: { single: { app: LoadResult; baseline: L
   ];
 }
 
-/** The table: metric | app | baseline | app/baseline. */
-export function formatTable(rows: Row[]): string {
-  const cells = [["metric", "app", "baseline", "app/baseline"], ...rows.map((row) => [row.metric, format(row.app, row.digits), format(row.baseline, row.digits), ratio(row.app, row.baseline)])];
+/** The table: metric | app | baseline | app/baseline (or other column names, for the private table). */
+export function formatTable(rows: Row[], names: [string, string] = ["app", "baseline"]): string {
+  const cells = [["metric", names[0], names[1], `${names[0]}/${names[1]}`], ...rows.map((row) => [row.metric, format(row.app, row.digits), format(row.baseline, row.digits), ratio(row.app, row.baseline)])];
   const widths = cells[0]!.map((_, column) => Math.max(...cells.map((line) => line[column]!.length)));
   const line = (values: string[]) => `| ${values.map((value, column) => (column === 0 ? value.padEnd(widths[column]!) : value.padStart(widths[column]!))).join(" | ")} |`;
   const rule = `|${widths.map((width, column) => (column === 0 ? `${"-".repeat(width + 1)}-` : `${"-".repeat(width + 1)}:`)).join("|")}|`;
@@ -64,4 +64,15 @@ export function describeErrors(label: string, result: LoadResult): string | unde
   if (parts.length === 0) return undefined;
   const sample = result.errorSamples[0] ?? result.warmup.errorSamples[0];
   return `${label}: ${parts.join(", ")} of ${result.requests} requests${sample ? `\n    first: ${sample.replaceAll("\n", " ").slice(0, 300)}` : ""}`;
+}
+
+/** The private phase beside the direct one: the same single lookups, through the relay with a token each. */
+export function privateRows(direct: LoadResult, privately: { okPerSecond: number; latency: { p50Ms: number; p90Ms: number; p99Ms: number }; errors: number }): Row[] {
+  return [
+    { metric: "single: requests/s (200 OK)", app: privately.okPerSecond, baseline: direct.okPerSecond, digits: 0 },
+    { metric: "single: p50 latency (ms)", app: privately.latency.p50Ms, baseline: direct.latency.p50Ms, digits: 2, lowerIsBetter: true },
+    { metric: "single: p90 latency (ms)", app: privately.latency.p90Ms, baseline: direct.latency.p90Ms, digits: 2, lowerIsBetter: true },
+    { metric: "single: p99 latency (ms)", app: privately.latency.p99Ms, baseline: direct.latency.p99Ms, digits: 2, lowerIsBetter: true },
+    { metric: "single: errors", app: privately.errors, baseline: direct.errors, digits: 0, lowerIsBetter: true },
+  ];
 }

@@ -23,7 +23,8 @@ import {
   type BenchDatabase,
 } from "./database";
 import { runLoad, type LoadResult } from "./load";
-import { comparisonRows, describeErrors, formatTable, ratios, writeReport } from "./report";
+import { measureIssuance, measurePrivateLookups, type TimedResult } from "./private";
+import { comparisonRows, describeErrors, formatTable, privateRows, ratios, writeReport } from "./report";
 import { seedMappings, type SeedStats } from "./seed";
 import { appEnvironment, buildApp, hasBuild, repoRoot, startServer, type ServerProcess } from "./servers";
 import { verifySample, type SampleVerification } from "./verify-sample";
@@ -69,6 +70,11 @@ function describeLoad(result: LoadResult, batchSize?: number): string {
   const perSecond = batchSize ? `${number(result.okPerSecond * batchSize)} identifiers/s (${result.okPerSecond.toFixed(1)} batches/s)` : `${number(result.okPerSecond)} req/s`;
   const { p50Ms, p90Ms, p99Ms } = result.latency;
   return `${result.target}: ${perSecond}, p50 ${p50Ms.toFixed(2)} ms, p90 ${p90Ms.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms, ${result.requests} requests, ${result.errors} errors`;
+}
+
+function describeTimed(result: TimedResult, unit: string): string {
+  const { p50Ms, p90Ms, p99Ms } = result.latency;
+  return `${result.target}: ${number(result.okPerSecond)} ${unit}/s, p50 ${p50Ms.toFixed(2)} ms, p90 ${p90Ms.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms, ${result.operations} operations, ${result.errors} errors`;
 }
 
 /** What the database should hold, and whether this run seeds it. */
@@ -225,11 +231,52 @@ async function main(): Promise<number> {
     step(`Batch lookups of ${options.batchSize}: ${options.batchConcurrency} connections, ${options.warmup} s warm-up + ${options.duration} s each`);
     const batch = { app: await measure("batch", "app"), baseline: await measure("batch", "baseline") };
 
+    step(`Private lookups (protocol section 7): a relay on :${options.relayPort}, ${options.privateConcurrency} connections`);
+    const relay = await startServer({
+      name: "relay",
+      entry: "scripts/relay.ts",
+      args: ["--gateway", `${appUrl}/api/v1/ohttp`, "--port", String(options.relayPort), "--host", "127.0.0.1", "--burst", "1000000000", "--refill", "1000000000"],
+      env: { ...process.env, NODE_ENV: "production" },
+      healthUrl: `http://127.0.0.1:${options.relayPort}/healthz`,
+      logFile: path.join(logDir, `relay-${stamp}.log`),
+      timeoutMs: 30_000,
+      track,
+    });
+    servers.push(relay);
+    const { result: issuance, pool, tokensPerSecond } = await measureIssuance({
+      dp: issuer,
+      apiKey,
+      // Batches are CPU-bound on both sides: a few in flight keep both busy.
+      concurrency: Math.min(options.privateConcurrency, 4),
+      warmupSeconds: options.warmup,
+      seconds: options.duration,
+      batchSize: options.tokenBatch,
+    });
+    console.log(`  ${describeTimed(issuance, "requests")}: ${number(tokensPerSecond)} tokens/s; ${number(pool.length)} tokens pooled for the private lookups`);
+    const privately = await measurePrivateLookups({
+      dp: issuer,
+      relay: `http://127.0.0.1:${options.relayPort}/`,
+      pool,
+      n,
+      hitRatio: options.hitRatio,
+      seed: options.randomSeed,
+      concurrency: options.privateConcurrency,
+      warmupSeconds: options.warmup,
+      seconds: options.duration,
+    });
+    console.log(`  ${describeTimed(privately, "lookups")}`);
+    if (privately.stoppedEarly) notes.push(`The private lookup phase stopped after ${privately.elapsedSeconds.toFixed(1)} s: ${privately.stoppedEarly} (raise --duration for issuance, or lower it for lookups).`);
+    notes.push("Private lookups: each is one Binary HTTP request, padded to 1 KiB, encapsulated (X25519, HKDF-SHA256, AES-128-GCM) and sent through the relay, paid with one token; the client's encapsulation and the token issuance's blinding and unblinding are in the measured time. Answers are checked, not verified, as in the direct phases.");
+
     for (const server of servers.splice(0)) await server.stop();
 
     const rows = comparisonRows({ single, batch, batchSize: options.batchSize });
     console.log(`\n${formatTable(rows)}`);
+    const privateTable = privateRows(single.app, privately);
+    console.log(`\n${formatTable(privateTable, ["private", "direct"])}`);
+    console.log(`\ntoken issuance: ${number(tokensPerSecond)} tokens/s (${describeTimed(issuance, "requests")})`);
     const errorLines = [
+      ...[issuance, privately].filter((result) => result.errors > 0).map((result) => `${result.target}: ${result.errors} errors of ${result.operations}\n    first: ${result.errorSamples[0] ?? ""}`),
       describeErrors("app, single", single.app),
       describeErrors("baseline, single", single.baseline),
       describeErrors("app, batch", batch.app),
@@ -268,8 +315,9 @@ async function main(): Promise<number> {
       verification,
       rateLimit: { msp: BENCH_MSP_ID, ...BENCH_MSP_LIMITS, store: "postgresql (REDIS_URL unset)" },
       equivalence,
-      results: { single, batch },
+      results: { single, batch, private: { issuance: { ...issuance, tokensPerSecond, batchSize: options.tokenBatch }, lookups: privately, pooledTokens: pool.length } },
       table: rows.map(({ metric, app: appValue, baseline: baselineValue }) => ({ metric, app: appValue, baseline: baselineValue })),
+      privateTable: privateTable.map(({ metric, app: privateValue, baseline: directValue }) => ({ metric, private: privateValue, direct: directValue })),
       ratios: ratios(rows),
       errors: errorLines,
       notes,

@@ -87,6 +87,7 @@ export type ServerProcess = { name: string; child: ChildProcess; logFile: string
 export async function startServer(options: {
   name: string;
   entry: string;
+  args?: string[];
   env: NodeJS.ProcessEnv;
   healthUrl: string;
   logFile: string;
@@ -94,7 +95,7 @@ export async function startServer(options: {
   track: (child: ChildProcess) => void;
 }): Promise<ServerProcess> {
   const log = logTo(options.logFile);
-  const child = spawn(process.execPath, ["--import", "tsx", options.entry], { cwd: repoRoot, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", options.entry, ...(options.args ?? [])], { cwd: repoRoot, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
   options.track(child);
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });

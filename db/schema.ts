@@ -252,6 +252,58 @@ export const signingKeys = pgTable("signing_keys", {
   retiredAt: timestamptz("retired_at"),
 });
 
+// --- Private lookups (protocol section 7): the OHTTP gateway's keys, the Privacy Pass issuer's keys, spent tokens.
+
+/**
+ * The gateway's Oblivious HTTP keys (RFC 9458). A key id is one byte, so the id of a key past its grace period is
+ * free again. The active key has no `retired_at`; a retired key is still accepted until `accepted_until`.
+ */
+export const ohttpKeys = pgTable(
+  "ohttp_keys",
+  {
+    keyId: integer("key_id").primaryKey(),
+    publicKey: text("public_key").notNull(),
+    sealedPrivateKey: text("sealed_private_key").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    retiredAt: timestamptz("retired_at"),
+    acceptedUntil: timestamptz("accepted_until"),
+  },
+  (table) => [check("ohttp_keys_key_id_byte", sql`${table.keyId} between 0 and 255`)],
+);
+
+/**
+ * The Privacy Pass issuer's keys (RFC 9578 token type 0x0002), one per epoch: a key issues tokens until
+ * `issues_until` and is accepted for redemption until `accepted_until`. `token_key_id` is SHA-256 of `spki`.
+ */
+export const issuerKeys = pgTable(
+  "issuer_keys",
+  {
+    tokenKeyId: text("token_key_id").primaryKey(),
+    truncatedKeyId: integer("truncated_key_id").notNull(),
+    spki: text("spki").notNull(),
+    sealedPrivateKey: text("sealed_private_key").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    issuesUntil: timestamptz("issues_until").notNull(),
+    acceptedUntil: timestamptz("accepted_until").notNull(),
+  },
+  (table) => [index("issuer_keys_accepted_idx").on(table.acceptedUntil)],
+);
+
+/**
+ * Things that may be used once: redeemed tokens (scope = the issuer key's id, id = the token's nonce) and opened
+ * encapsulated requests (scope `ohttp`, id = a hash of the request's `enc`). A row holds no time but its expiry,
+ * which is its key's end (tokens) or a coarse window (requests), and nothing that names who spent it.
+ */
+export const spentOnce = pgTable(
+  "spent_once",
+  {
+    scope: text("scope").notNull(),
+    id: text("id").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.scope, table.id] }), index("spent_once_expires_idx").on(table.expiresAt)],
+);
+
 // --- Passkeys (WebAuthn credentials). ES256 only: a mapping's binding carries the key as a P-256 JWK.
 
 export const passkeys = pgTable(
@@ -510,6 +562,8 @@ export type OtpPurpose = (typeof otpPurposes)[number];
 export type OtpChannel = (typeof otpChannels)[number];
 export type Msp = typeof msps.$inferSelect;
 export type SigningKey = typeof signingKeys.$inferSelect;
+export type OhttpKeyRow = typeof ohttpKeys.$inferSelect;
+export type IssuerKeyRow = typeof issuerKeys.$inferSelect;
 export type Passkey = typeof passkeys.$inferSelect;
 export type WebauthnChallenge = typeof webauthnChallenges.$inferSelect;
 export type WebauthnPurpose = (typeof webauthnPurposes)[number];

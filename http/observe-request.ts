@@ -3,7 +3,7 @@ import { getMetrics } from "@/lib/metrics/metrics";
 import { recordUsage } from "@/lib/metrics/usage";
 import { RateLimitStoreUnavailable } from "@/lib/rate-limit/token-bucket";
 
-export type ApiRoute = "lookup" | "lookup_batch" | "csip_removals";
+export type ApiRoute = "lookup" | "lookup_batch" | "csip_removals" | "token_request";
 
 /** Which dependency a 503 was about, from the error that caused it. */
 export function unavailableDependency(error: unknown): "database" | "limiter" | undefined {
@@ -28,7 +28,12 @@ export function observeRequest(options: {
   const metrics = getMetrics();
   metrics.apiRequests.inc({ route: options.route, status: String(options.status) });
   metrics.apiDuration.observe({ route: options.route }, options.seconds);
-  if (options.mspId && options.identifiers > 0) metrics.lookupIdentifiers.inc({ msp: options.mspId }, options.identifiers);
+  // A token request charges the lookup limits one per token: what it charged is tokens issued, once it answered
+  // with them (200, or 206 for a batch with empty slots), and no identifier was looked up.
+  const tokens = options.route === "token_request" ? (options.status === 200 || options.status === 206 ? options.identifiers : 0) : 0;
+  const identifiers = options.route === "token_request" ? 0 : options.identifiers;
+  if (options.mspId && identifiers > 0) metrics.lookupIdentifiers.inc({ msp: options.mspId }, identifiers);
+  if (options.mspId && tokens > 0) metrics.tokensIssued.inc({ msp: options.mspId }, tokens);
   if (options.mspId && options.status === 429) metrics.rateLimited.inc({ msp: options.mspId });
   if (options.dependency) {
     metrics.unavailable.inc({ dependency: options.dependency });
@@ -37,7 +42,7 @@ export function observeRequest(options: {
   // CSIP requests are not MSP usage: the dashboard counts lookups.
   if (options.route === "csip_removals") return;
   recordUsage(
-    { mspId: options.mspId, requests: 1, identifiers: options.identifiers, rateLimited: options.status === 429 ? 1 : 0, unavailable: options.status === 503 ? 1 : 0 },
+    { mspId: options.mspId, requests: 1, identifiers, tokensIssued: tokens, rateLimited: options.status === 429 ? 1 : 0, unavailable: options.status === 503 ? 1 : 0 },
     options.now,
   );
 }

@@ -3,13 +3,24 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as jwks } from "@/app/.well-known/jwks.json/route";
+import { GET as ohttpKeys } from "@/app/.well-known/ohttp-gateway/route";
+import { GET as issuerDirectory } from "@/app/.well-known/private-token-issuer-directory/route";
+import { POST as ohttp } from "@/app/api/v1/ohttp/route";
+import { POST as tokenRequest } from "@/app/api/v1/privacy-pass/token-request/route";
+import { getDb } from "@/db/index";
+import { OHTTP_REQUEST_MAX_BYTES } from "@/http/ohttp-gateway";
+import { SHORT_TOKEN_REQUEST_BYTES } from "@/http/openapi/private-lookups";
+import { issuingKey } from "@/lib/private/issuer-keys";
+import { listOhttpKeys, publishedKeyConfigs } from "@/lib/private/ohttp-keys";
+import { testKeys } from "@/test/support/otp-harness";
+import { decodeKeyConfigs, encapsulateRequest, encodeGenericBatchTokenRequest, encodeRequest } from "@mimi-discovery/msp-kit";
 import { POST as removals } from "@/app/api/v1/csip/removals/route";
 import { POST as batchLookup } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookup } from "@/app/api/v1/lookup/route";
 import { closeRawClient, openRawClient, type RawClient } from "@/db/client";
 import { getRawClient, installDatabase } from "@/db/index";
 import { setClockOffset } from "@/lib/clock";
-import { batchLookupMaxBytes, CSIP_REMOVAL_MAX_BYTES, SINGLE_LOOKUP_MAX_BYTES } from "@/http/body-limits";
+import { batchLookupMaxBytes, CSIP_REMOVAL_MAX_BYTES, SINGLE_LOOKUP_MAX_BYTES, TOKEN_REQUEST_MAX_BYTES } from "@/http/body-limits";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
 import { buildOpenApiDocument, type OpenApiOperation } from "@/http/openapi";
@@ -50,6 +61,9 @@ let csipKey: string;
 /** A database that is down, and one that answers but is not the DP's (no tables): a 503 and a 500. */
 let closedDatabase: RawClient;
 let foreignDatabase: RawClient;
+/** The truncated id of the key that issues now, and of the gateway's active key. */
+let issuingTruncatedId: number;
+let ohttpKeyId: number;
 
 beforeAll(async () => {
   app = await createAppHarness({ PUBLIC_ORIGIN: ORIGIN, MAX_BATCH: String(MAX_BATCH) });
@@ -58,26 +72,47 @@ beforeAll(async () => {
   closedDatabase = openRawClient({ memory: true });
   await closeRawClient(closedDatabase);
   foreignDatabase = openRawClient({ memory: true });
+  issuingTruncatedId = (await issuingKey(getDb(), testKeys.sealing, new Date())).truncatedKeyId;
+  ohttpKeyId = (await listOhttpKeys(app.db, new Date()))[0]!.keyId;
 });
 afterAll(async () => {
   await closeRawClient(foreignDatabase);
   await app.close();
 });
 
-type Route = { path: string; handler: (request: Request) => Promise<Response>; key: () => string; body: unknown };
+type Route = { path: string; handler: (request: Request) => Promise<Response>; key: () => string; body: unknown; contentType?: string; raw?: () => Uint8Array };
+
+/** A well-formed TokenRequest for the issuing key: a blinded message below any 2048-bit modulus. */
+function tokenRequestBody(truncatedId = issuingTruncatedId, type = 2): Uint8Array {
+  const body = new Uint8Array(259);
+  body.set([0, type, truncatedId, 0]);
+  body.fill(7, 4);
+  return body;
+}
+
+/** An encapsulated request of the right shape and length for the gateway's active key, with parts replaceable. */
+function encapsulatedShape(options: { keyId?: number; aeadId?: number } = {}): Uint8Array {
+  const body = new Uint8Array(120).fill(9);
+  body.set([options.keyId ?? ohttpKeyId, 0, 0x20, 0, 1, 0, options.aeadId ?? 1]);
+  return body;
+}
+
 const ROUTES = {
   lookup: { path: "/api/v1/lookup", handler: lookup, key: () => mspKey, body: { csi: "bob@example.com" } },
   lookupBatch: { path: "/api/v1/lookup/batch", handler: batchLookup, key: () => mspKey, body: { csis: ["bob@example.com"] } },
   csipRemovals: { path: "/api/v1/csip/removals", handler: removals, key: () => csipKey, body: { items: [{ csi: "+1 408 555 1212", reason: "other" }] } },
+  tokenRequest: { path: "/api/v1/privacy-pass/token-request", handler: tokenRequest, key: () => mspKey, body: null, contentType: "application/private-token-request", raw: () => tokenRequestBody() },
+  ohttpGateway: { path: "/api/v1/ohttp", handler: ohttp, key: () => "", body: null, contentType: "message/ohttp-req", raw: () => encapsulatedShape() },
 } satisfies Record<string, Route>;
 type RouteName = keyof typeof ROUTES;
 
 /** A POST as a client sends it; each option replaces one part of a well-formed request of that route. */
 function send(route: RouteName, options: { key?: string | null; headers?: Record<string, string>; body?: unknown; raw?: BodyInit | null } = {}) {
   const { path, handler, key, body } = ROUTES[route];
+  const described: Route = ROUTES[route];
   const bearer = options.key === undefined ? key() : options.key;
-  const headers = { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...options.headers };
-  const payload = options.raw !== undefined ? options.raw : JSON.stringify(options.body ?? body);
+  const headers = { "content-type": described.contentType ?? "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...options.headers };
+  const payload = options.raw !== undefined ? options.raw : described.raw ? (described.raw() as Uint8Array<ArrayBuffer>) : JSON.stringify(options.body ?? body);
   return handler(new Request(`${ORIGIN}${path}`, { method: "POST", headers, body: payload }));
 }
 
@@ -116,7 +151,8 @@ async function overPlainHttp(route: RouteName): Promise<Response> {
         res.on("end", () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, headers: res.headers as Record<string, string> })));
       });
       req.on("error", reject);
-      req.end(JSON.stringify(ROUTES[route].body));
+      const described: Route = ROUTES[route];
+      req.end(described.raw ? Buffer.from(described.raw()) : JSON.stringify(described.body));
     });
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -124,7 +160,7 @@ async function overPlainHttp(route: RouteName): Promise<Response> {
 }
 
 /** An MSP whose bucket refills one token per LIMIT_SPENT_EXAMPLE.retryAfterSeconds, spent by one lookup. */
-async function spendLimit(route: "lookup" | "lookupBatch"): Promise<Response> {
+async function spendLimit(route: "lookup" | "lookupBatch" | "tokenRequest"): Promise<Response> {
   const key = await app.mspKey(`spent-${randomUUID().slice(0, 8)}.example`, { burst: 1, refill: 1 / LIMIT_SPENT_EXAMPLE.retryAfterSeconds });
   // The bucket is spent an hour ahead, and a clock behind the bucket's time refills nothing (the stores never mint
   // tokens for clock skew): the second lookup waits exactly the example's seconds, however slow this machine is.
@@ -184,6 +220,43 @@ const PROVOKE: Record<string, () => Promise<Response>> = {
   },
 
   "jwks database_down": () => withDatabase(closedDatabase, async () => jwks()),
+
+  "tokenRequest missing_key": () => send("tokenRequest", { key: null }),
+  "tokenRequest invalid_key": () => send("tokenRequest", { key: unknownKey("msp") }),
+  "tokenRequest csip_key": () => send("tokenRequest", { key: csipKey }),
+  "tokenRequest plain_http": () => overPlainHttp("tokenRequest"),
+  "tokenRequest no_body": () => send("tokenRequest", { raw: null }),
+  "tokenRequest body_too_large": () => send("tokenRequest", { raw: new Uint8Array(TOKEN_REQUEST_MAX_BYTES + 1) }),
+  "tokenRequest wrong_content_type": () => send("tokenRequest", { headers: { "content-type": "application/json" } }),
+  "tokenRequest wrong_size": () => send("tokenRequest", { raw: tokenRequestBody().slice(0, SHORT_TOKEN_REQUEST_BYTES) }),
+  "tokenRequest other_token_type": () => send("tokenRequest", { raw: tokenRequestBody(issuingTruncatedId, 1) as Uint8Array<ArrayBuffer> }),
+  "tokenRequest key_not_issuing": () => send("tokenRequest", { raw: tokenRequestBody((issuingTruncatedId + 1) % 256) as Uint8Array<ArrayBuffer> }),
+  "tokenRequest batch_unreadable": () =>
+    send("tokenRequest", { headers: { "content-type": "application/private-token-generic-batch-request" }, raw: encodeGenericBatchTokenRequest([tokenRequestBody(issuingTruncatedId, 1).subarray(0, 51)]) as Uint8Array<ArrayBuffer> }),
+  "tokenRequest batch_nothing_issuable": () =>
+    send("tokenRequest", { headers: { "content-type": "application/private-token-generic-batch-request" }, raw: encodeGenericBatchTokenRequest([tokenRequestBody((issuingTruncatedId + 1) % 256)]) as Uint8Array<ArrayBuffer> }),
+  "tokenRequest limit_spent": () => spendLimit("tokenRequest"),
+  "tokenRequest internal_error": () => withDatabase(foreignDatabase, () => send("tokenRequest")),
+  "tokenRequest dependency_down": () => withDatabase(closedDatabase, () => send("tokenRequest")),
+
+  "ohttpGateway plain_http": () => overPlainHttp("ohttpGateway"),
+  "ohttpGateway no_body": () => send("ohttpGateway", { raw: null }),
+  "ohttpGateway body_too_large": () => send("ohttpGateway", { raw: new Uint8Array(OHTTP_REQUEST_MAX_BYTES + 1) }),
+  "ohttpGateway wrong_content_type": () => send("ohttpGateway", { headers: { "content-type": "application/octet-stream" } }),
+  "ohttpGateway truncated": () => send("ohttpGateway", { raw: new Uint8Array([ohttpKeyId, 0, 0x20]) }),
+  "ohttpGateway unknown_key": () => send("ohttpGateway", { raw: encapsulatedShape({ keyId: (ohttpKeyId + 101) % 256 }) as Uint8Array<ArrayBuffer> }),
+  "ohttpGateway unsupported_suite": () => send("ohttpGateway", { raw: encapsulatedShape({ aeadId: 3 }) as Uint8Array<ArrayBuffer> }),
+  "ohttpGateway does_not_decrypt": () => send("ohttpGateway", { raw: encapsulatedShape() as Uint8Array<ArrayBuffer> }),
+  "ohttpGateway replayed": async () => {
+    const [config] = decodeKeyConfigs(await publishedKeyConfigs(app.db, new Date()));
+    const { request } = await encapsulateRequest(config!, encodeRequest({ method: "POST", path: "/api/v1/private/lookup" }));
+    expect((await send("ohttpGateway", { raw: request as Uint8Array<ArrayBuffer> })).status).toBe(200);
+    return send("ohttpGateway", { raw: request as Uint8Array<ArrayBuffer> });
+  },
+  "ohttpGateway dependency_down": () => withDatabase(closedDatabase, () => send("ohttpGateway")),
+
+  "ohttpKeys database_down": () => withDatabase(closedDatabase, async () => ohttpKeys()),
+  "issuerDirectory database_down": () => withDatabase(closedDatabase, async () => issuerDirectory()),
 };
 
 describe("the reference's problem examples", () => {

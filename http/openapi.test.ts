@@ -6,6 +6,7 @@ import {
   csipRemovalRequestSchema,
   csipRemovalResponseSchema,
   dpMetadataSchema,
+  issuerDirectorySchema,
   jwksSchema,
   lookupRequestSchema,
   lookupResultSchema,
@@ -58,7 +59,7 @@ describe("buildOpenApiDocument", () => {
     expect(document.openapi).toBe("3.1.0");
     expect(document.servers).toEqual([{ url: ORIGIN, description: expect.any(String) }]);
     expect(document.externalDocs.url).toBe(`${ORIGIN}/docs/api`);
-    expect(document.tags.map((tag) => tag.name)).toEqual(["Lookup", "CSIP removals", "Discovery"]);
+    expect(document.tags.map((tag) => tag.name)).toEqual(["Lookup", "Private lookups", "CSIP removals", "Discovery"]);
     expect(document.components.securitySchemes.mspApiKey).toMatchObject({ type: "http", scheme: "bearer" });
     expect(document.components.securitySchemes.mspApiKey!.bearerFormat).toBe("mimi_msp_<8 characters>.<43 characters>");
     expect(document.components.securitySchemes.csipApiKey).toMatchObject({ type: "http", scheme: "bearer" });
@@ -67,11 +68,15 @@ describe("buildOpenApiDocument", () => {
     expect(JSON.parse(JSON.stringify(document))).toEqual(document);
   });
 
-  it("documents the five endpoints: the lookups behind the MSP key, the removals behind the CSIP key, the discovery documents public", () => {
+  it("documents the nine endpoints: lookups and token issuance behind the MSP key, removals behind the CSIP key, the gateway and the public documents open", () => {
     const found = operations(document).map(({ path, method, operation }) => [method, path, operation.operationId, operation.security]);
     expect(found).toEqual([
       ["post", "/api/v1/lookup", "lookup", [{ mspApiKey: [] }]],
       ["post", "/api/v1/lookup/batch", "lookupBatch", [{ mspApiKey: [] }]],
+      ["post", "/api/v1/privacy-pass/token-request", "tokenRequest", [{ mspApiKey: [] }]],
+      ["post", "/api/v1/ohttp", "ohttpGateway", []],
+      ["get", "/.well-known/ohttp-gateway", "ohttpKeys", []],
+      ["get", "/.well-known/private-token-issuer-directory", "issuerDirectory", []],
       ["post", "/api/v1/csip/removals", "csipRemovals", [{ csipApiKey: [] }]],
       ["get", "/.well-known/mimi-discovery", "discoveryMetadata", []],
       ["get", "/.well-known/jwks.json", "jwks", []],
@@ -92,6 +97,10 @@ describe("buildOpenApiDocument", () => {
     expect(bodies).toEqual({
       lookup: "#/components/schemas/LookupRequest",
       lookupBatch: "#/components/schemas/BatchLookupRequest",
+      tokenRequest: undefined,
+      ohttpGateway: undefined,
+      ohttpKeys: undefined,
+      issuerDirectory: undefined,
       csipRemovals: "#/components/schemas/CsipRemovalRequest",
       discoveryMetadata: undefined,
       jwks: undefined,
@@ -221,6 +230,7 @@ describe("buildOpenApiDocument", () => {
       LookupRequest: lookupRequestSchema,
       BatchLookupRequest: batchLookupRequestSchema,
       CsipRemovalRequest: csipRemovalRequestSchema,
+      IssuerDirectory: issuerDirectorySchema,
     };
     let checked = 0;
     for (const { operation } of operations(document)) {
@@ -229,6 +239,11 @@ describe("buildOpenApiDocument", () => {
         ...Object.values(operation.responses).flatMap((response) => Object.values(response.content ?? {})),
       ];
       for (const { schema, examples } of media) {
+        // Binary bodies (tokens, encapsulated requests) have no JSON schema and no examples.
+        if (schema.format === "binary") {
+          expect(examples, operation.operationId).toBeUndefined();
+          continue;
+        }
         const name = schema.$ref!.replace("#/components/schemas/", "");
         for (const [key, example] of Object.entries(examples ?? {})) {
           const parsed = schemaFor[name]!.safeParse(example.value);

@@ -26,6 +26,8 @@ export const PROBLEM_DETAILS = {
   notUtf8: "The body is not valid UTF-8.",
   invalidJson: "The body is not valid JSON (NaN, Infinity, comments and trailing commas are not JSON).",
 
+  binaryMediaType: (mediaTypes: readonly string[]) => `Send the body as Content-Type: ${mediaTypes.join(" or ")}.`,
+
   // The lookup routes.
   invalidIdentifier: (identifierDetail: string) => `csi: ${identifierDetail}`,
   batchTooLarge: (maxBatch: number, size: number) => `A batch carries at most ${maxBatch} identifiers; this one has ${size}.`,
@@ -41,6 +43,15 @@ export const PROBLEM_DETAILS = {
 
   // http/create-app-server.ts: in production, before any route runs.
   httpsRequired: "This API answers only over HTTPS.",
+
+  // Private lookups (protocol section 7): the token issuer, the OHTTP gateway, and the token a private request pays with.
+  noTokenIssuable: "No token of the batch can be issued: each names a key that does not issue now. Fetch /.well-known/private-token-issuer-directory again.",
+  ohttpKeyUnknown: "The encapsulated request names a key id this gateway does not hold. Fetch /.well-known/ohttp-gateway again.",
+  replayedRequest: "This encapsulated request was already received. Encapsulate every request afresh.",
+  notPrivatePath: "Through the gateway, only POST /api/v1/private/lookup can be reached.",
+  misdirectedRequest: (origin: string) => `The encapsulated request is addressed to another origin; this gateway serves ${origin} only.`,
+  innerRequestUnreadable: (reason: string) => `The encapsulated request does not hold a Binary HTTP request: ${reason}.`,
+  privateLookupMembers: "A private lookup carries the identifier only: csi. Nothing about the sender travels with it.",
 
   // The CSIP removal route's Idempotency-Key (lib/removals/idempotency.ts).
   invalidIdempotencyKey: INVALID_IDEMPOTENCY_KEY_MESSAGE,

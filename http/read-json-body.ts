@@ -10,6 +10,22 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/iu.test(type.trim())) {
     throw new ApiError("unsupported_media_type", PROBLEM_DETAILS.unsupportedMediaType);
   }
+  const bytes = await readBodyBytes(request, maxBytes);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ApiError("malformed_request", PROBLEM_DETAILS.notUtf8);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError("invalid_json", PROBLEM_DETAILS.invalidJson);
+  }
+}
+
+/** The body as bytes, at most `maxBytes`, refused early on a Content-Length that says more. */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new ApiError("payload_too_large", PROBLEM_DETAILS.bodyTooLarge(maxBytes));
@@ -28,15 +44,12 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new ApiError("malformed_request", PROBLEM_DETAILS.notUtf8);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ApiError("invalid_json", PROBLEM_DETAILS.invalidJson);
-  }
+  return Buffer.concat(chunks);
+}
+
+/** A binary body of one of `mediaTypes` (no parameters), at most that type's bytes; says which type it was. */
+export async function readBinaryBody<Type extends string>(request: Request, mediaTypes: Record<Type, number>): Promise<{ mediaType: Type; body: Uint8Array }> {
+  const type = (request.headers.get("content-type") ?? "").trim().toLowerCase() as Type;
+  if (!Object.hasOwn(mediaTypes, type)) throw new ApiError("unsupported_media_type", PROBLEM_DETAILS.binaryMediaType(Object.keys(mediaTypes)));
+  return { mediaType: type, body: await readBodyBytes(request, mediaTypes[type]) };
 }

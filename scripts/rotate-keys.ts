@@ -1,14 +1,35 @@
-/** `npm run keys:rotate`: retire the DP's signing key and start a new one. Retired keys stay published in the
- * JWKS until the last binding they signed expires. */
+/**
+ * `npm run keys:rotate`: retire the DP's signing key and start a new one (retired keys stay in the JWKS until the
+ * last binding they signed expires). `-- --ohttp` rotates the OHTTP gateway key instead, `-- --issuer` the Privacy
+ * Pass issuer key; a retired one is still accepted for its grace period (README, "Private lookups").
+ */
+import { parseArgs } from "node:util";
 import { getDb, getRawClient } from "@/db/index";
 import { closeRawClient } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { getEnv } from "@/env";
 import { deriveAppKeys } from "@/lib/crypto/app-keys";
 import { rotateSigningKey } from "@/lib/keys/signing-keys";
+import { rotateIssuerKey } from "@/lib/private/issuer-keys";
+import { ISSUER_KEY_GRACE_MS, OHTTP_KEY_GRACE_MS } from "@/lib/private/key-policy";
+import { rotateOhttpKey } from "@/lib/private/ohttp-keys";
 
+const { values } = parseArgs({ options: { ohttp: { type: "boolean" }, issuer: { type: "boolean" }, signing: { type: "boolean" } }, strict: true });
 const env = getEnv();
 await migrateDatabase(getRawClient());
-const { retired, created } = await rotateSigningKey(getDb(), deriveAppKeys(env.authSecret).sealing, new Date());
-console.log(`retired: ${retired.join(", ") || "(none)"}\nactive:  ${created}`);
+const sealing = deriveAppKeys(env.authSecret).sealing;
+const now = new Date();
+const days = (ms: number) => `${ms / 86_400_000} days`;
+if (values.ohttp) {
+  const { retired, created, removed } = await rotateOhttpKey(getDb(), sealing, now);
+  console.log(`OHTTP key ids retired: ${retired.join(", ") || "(none)"} (accepted ${days(OHTTP_KEY_GRACE_MS)} more)\nactive: ${created}\nforgotten: ${removed.join(", ") || "(none)"}`);
+}
+if (values.issuer) {
+  const { retired, created, removed } = await rotateIssuerKey(getDb(), sealing, now);
+  console.log(`issuer keys retired: ${retired.join(", ") || "(none)"} (redeemed ${days(ISSUER_KEY_GRACE_MS)} more)\nissuing: ${created}\nforgotten: ${removed.join(", ") || "(none)"}`);
+}
+if (values.signing || (!values.ohttp && !values.issuer)) {
+  const { retired, created } = await rotateSigningKey(getDb(), sealing, now);
+  console.log(`signing keys retired: ${retired.join(", ") || "(none)"}\nactive:  ${created}`);
+}
 await closeRawClient(getRawClient());

@@ -8,6 +8,16 @@ import { JWKS_PATH, jwksOperation } from "@/http/openapi/jwks";
 import { LOOKUP_PATH, lookupOperation } from "@/http/openapi/lookup";
 import { LOOKUP_BATCH_PATH, lookupBatchOperation } from "@/http/openapi/lookup-batch";
 import { problemTypes } from "@/http/openapi/problems";
+import {
+  ISSUER_DIRECTORY_PATH,
+  issuerDirectoryOperation,
+  OHTTP_GATEWAY_PATH,
+  OHTTP_KEYS_PATH,
+  ohttpGatewayOperation,
+  ohttpKeysOperation,
+  TOKEN_REQUEST_PATH,
+  tokenRequestOperation,
+} from "@/http/openapi/private-lookups";
 import { SECURITY_SCHEMES } from "@/http/openapi/security";
 import type { DocumentOptions, OpenApiDocument } from "@/http/openapi/types";
 
@@ -36,12 +46,17 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
       externalDocs: { description: "The API reference", url: `${origin}/docs/api` },
       tags: [
         { name: "Lookup", description: "For messaging service providers, with an MSP API key" },
+        { name: "Private lookups", description: "Lookups the DP cannot tie to an MSP: tokens bought with an MSP API key, spent through an Oblivious HTTP relay" },
         { name: "CSIP removals", description: "For the providers of phone numbers and email addresses (CSIPs), with a CSIP API key" },
         { name: "Discovery", description: "Public: what a sender needs to find the endpoints and verify mappings" },
       ],
       paths: {
         [LOOKUP_PATH]: post(lookupOperation(options)),
         [LOOKUP_BATCH_PATH]: post(lookupBatchOperation(options)),
+        [TOKEN_REQUEST_PATH]: post(tokenRequestOperation(options)),
+        [OHTTP_GATEWAY_PATH]: post(ohttpGatewayOperation(options)),
+        [OHTTP_KEYS_PATH]: get(ohttpKeysOperation(options)),
+        [ISSUER_DIRECTORY_PATH]: get(issuerDirectoryOperation(options)),
         [CSIP_REMOVALS_PATH]: post(csipRemovalsOperation(options)),
         [DISCOVERY_METADATA_PATH]: get(discoveryMetadataOperation(options)),
         [JWKS_PATH]: get(jwksOperation(options)),

@@ -22,11 +22,20 @@ export const PROBLEM_GUIDE: Record<ApiErrorCode, string> = {
   malformed_request:
     "The request cannot be read: it has no body, the body is not UTF-8, or (CSIP removals) the Idempotency-Key header is not 1 to 255 visible ASCII characters.",
   invalid_json: "The body is not JSON. NaN, Infinity, comments and trailing commas are not JSON.",
+  ohttp_key_unknown:
+    "The encapsulated request names an OHTTP key id this gateway does not hold (RFC 9458 section 5.3; the type is IANA's ohttp-key problem type). Fetch /.well-known/ohttp-gateway again and encapsulate to its first key.",
+  invalid_encapsulation:
+    "The gateway cannot open the encapsulated request: it is truncated, uses an HPKE suite the key is not offered with, does not decrypt, or does not hold a Binary HTTP request.",
+  replayed_request: "This encapsulated request was already received. Each request is encapsulated afresh; a replay is refused before any work.",
+  invalid_token:
+    "The Authorization: PrivateToken credential is missing or cannot be used: malformed, made for another challenge, by a key this DP does not accept (retired or foreign), or not validly signed. The answer carries WWW-Authenticate with this DP's challenge and token key.",
+  token_spent: "The token was already redeemed. Each token pays for one lookup; fetch a new one.",
   unauthorized:
     "The Authorization: Bearer header is missing, or the key is unknown, revoked, or belongs to a removed MSP or CSIP. The answer carries WWW-Authenticate.",
   forbidden: "The key is valid but not for this route: lookups need an MSP key, CSIP removals a CSIP key.",
   https_required: "The request came over plain HTTP. API keys travel only over HTTPS.",
-  not_found: "The resource does not exist.",
+  not_found: "The resource does not exist (through the gateway: only the private endpoints can be reached).",
+  misdirected_request: "The encapsulated request is addressed to another origin than this DP. The gateway serves its own private endpoints only.",
   conflict: "The Idempotency-Key was first used with a different request body. Nothing was done; use a new key for a new request.",
   payload_too_large: "The body is over the endpoint's size limit, by its Content-Length or while it is read.",
   batch_too_large: "A batch carries more than max_batch identifiers. The problem names max_batch; split the batch.",

@@ -21,6 +21,7 @@ function createMetrics() {
       registers: [registry],
     }),
     lookupIdentifiers: counter("mimi_lookup_identifiers_total", "Identifiers looked up (tokens charged), by calling MSP.", ["msp"] as const),
+    tokensIssued: counter("mimi_tokens_issued_total", "Privacy Pass tokens issued, by the MSP that asked for them (redemptions name no MSP).", ["msp"] as const),
     rateLimited: counter("mimi_rate_limited_total", "Requests refused with 429, by calling MSP.", ["msp"] as const),
     unavailable: counter("mimi_unavailable_total", "Requests refused with 503, by the dependency that was down.", ["dependency"] as const),
     publishes: counter("mimi_mappings_published_total", "Mappings signed and published."),

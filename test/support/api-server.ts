@@ -4,6 +4,10 @@ import { GET as jwks } from "@/app/.well-known/jwks.json/route";
 import { GET as metadata } from "@/app/.well-known/mimi-discovery/route";
 import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
+import { POST as tokenRequest } from "@/app/api/v1/privacy-pass/token-request/route";
+import { GET as ohttpKeys } from "@/app/.well-known/ohttp-gateway/route";
+import { GET as issuerDirectory } from "@/app/.well-known/private-token-issuer-directory/route";
+import { ohttpGateway } from "@/http/ohttp-gateway";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
 import type { MetricsAccess } from "@/http/metrics-endpoint";
@@ -19,13 +23,15 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The DP's machine-facing doors on a real HTTP server, without Next: the custom server's wrapper, the lookup
- * routes it serves directly, and the metadata and key routes, each the same handler the app runs.
+ * The DP's machine-facing doors on a real HTTP server, without Next: the custom server's wrapper, the routes it
+ * serves directly (lookups, the OHTTP gateway, token issuance), and the public documents, each the handler the app runs.
  */
 export async function startApiServer(options: { port: number; origin: string; metrics?: MetricsAccess; trustedProxies?: string[] }) {
   const gets = new Map([
     ["/.well-known/mimi-discovery", () => Promise.resolve(metadata())],
     ["/.well-known/jwks.json", () => jwks()],
+    ["/.well-known/ohttp-gateway", () => ohttpKeys()],
+    ["/.well-known/private-token-issuer-directory", () => issuerDirectory()],
   ]);
   const server = createAppServer(
     (req, res) => {
@@ -43,6 +49,8 @@ export async function startApiServer(options: { port: number; origin: string; me
       directPost: new Map([
         ["/api/v1/lookup", lookupOne],
         ["/api/v1/lookup/batch", lookupBatch],
+        ["/api/v1/ohttp", ohttpGateway],
+        ["/api/v1/privacy-pass/token-request", tokenRequest],
       ]),
       metrics: options.metrics,
     },

@@ -11,6 +11,8 @@ import { generateApiKey } from "@/lib/api-keys/api-key-format";
 import { apiKeys } from "@/db/schema";
 import { seedDemoMsps } from "@/lib/bootstrap/demo-msps";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
+import { ensureIssuerKey } from "@/lib/private/issuer-keys";
+import { ensureOhttpKey } from "@/lib/private/ohttp-keys";
 import { mappingDraftSchema, type MappingDraft } from "@/lib/mappings/draft-schema";
 import { prepareMapping } from "@/lib/mappings/prepare-mapping";
 import { publishMapping } from "@/lib/mappings/publish-mapping";
@@ -38,6 +40,8 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
   installEnv(env);
   installDatabase(testDb.raw);
   await ensureSigningKey(testDb.db, testKeys.sealing);
+  await ensureOhttpKey(testDb.db, testKeys.sealing);
+  await ensureIssuerKey(testDb.db, testKeys.sealing);
   await seedDemoMsps(testDb.db);
   const db = testDb.db;
   const origin = env.publicOrigin;

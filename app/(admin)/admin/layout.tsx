@@ -16,6 +16,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         <Link href="/admin/csips" className="text-indigo-700 hover:underline">
           CSIPs and claims
         </Link>
+        <Link href="/admin/private" className="text-indigo-700 hover:underline">
+          Private lookups
+        </Link>
         <Link href="/admin/audit" className="text-indigo-700 hover:underline">
           Audit log
         </Link>

@@ -20,8 +20,8 @@ describe("the browser entry", () => {
     expect(result.errors).toEqual([]);
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((input) => input.startsWith("node:") || /^(crypto|fs|util|stream|path)$/u.test(input))).toEqual([]);
-    // The whole public surface is there: the verifier, the resolver and the client.
+    // The whole public surface is there: the verifier, the resolver, the client, and the private lookup with its tokens.
     const source = result.outputFiles[0]!.text;
-    for (const name of ["createLookupClient", "verifyMapping", "resolveForSender", "parseIdentifier", "canonicalize"]) expect(source).toContain(name);
+    for (const name of ["createLookupClient", "verifyMapping", "resolveForSender", "parseIdentifier", "canonicalize", "privateLookup", "createTokenClient", "encapsulateRequest", "prepareTokenRequest"]) expect(source).toContain(name);
   });
 });

@@ -37,3 +37,8 @@ export {
 } from "./client/create-lookup-client.ts";
 export { dpEndpoint, fetchDpConfig, readJwks, type DpConfig } from "./client/dp-config.ts";
 export { describeFetchError, DpError, type DpRefusal } from "./client/dp-error.ts";
+export * from "./bhttp/index.ts";
+export * from "./ohttp/index.ts";
+export * from "./privacy-pass/index.ts";
+export { createTokenClient, type TokenClient, type TokenClientOptions } from "./client/token-client.ts";
+export { createPrivateLookupClient, privateLookup, type PrivateLookupClient, type PrivateLookupOptions } from "./client/private-lookup.ts";

@@ -86,13 +86,16 @@ export function Endpoint({ document, method, path, operation }: { document: Open
         <div className="flex flex-col gap-3">
           <h3 className="text-base font-semibold text-slate-900">Request body</h3>
           <p className="text-sm text-slate-700">
-            Required, sent as <InlineCode>{body[0]}</InlineCode>.
+            Required, sent as <InlineCode>{body[0]}</InlineCode>
+            {body[1].schema.format === "binary" ? <>: {body[1].schema.description}.</> : "."}
           </p>
-          <SchemaTable
-            id={`${id}-body`}
-            caption={<>Members of the {schemaName(body[1].schema.$ref ?? "request")} body.</>}
-            schema={resolveSchema(document, body[1].schema)}
-          />
+          {body[1].schema.format !== "binary" && (
+            <SchemaTable
+              id={`${id}-body`}
+              caption={<>Members of the {schemaName(body[1].schema.$ref ?? "request")} body.</>}
+              schema={resolveSchema(document, body[1].schema)}
+            />
+          )}
         </div>
       )}
 

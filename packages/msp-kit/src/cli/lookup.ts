@@ -7,6 +7,7 @@ import { parseIdentifier } from "../identifiers/parse-identifier.ts";
 import { printable } from "../text/printable.ts";
 import { parseCommandLine, UsageError } from "./args.ts";
 import { mappingReportLines } from "./report.ts";
+import { lookUpPrivately } from "./private-lookup-steps.ts";
 import { DEFAULT_DP } from "./verify.ts";
 
 /** Everything the command touches, passed in so that tests run it against a fake DP. */
@@ -22,7 +23,7 @@ export type LookupCliIo = {
 };
 
 export function lookupUsage(program = "mimi-lookup"): string {
-  return `Usage: ${program} <csi> [--sender-msp ID] [--context TAG] [--sender CSI] [--dp URL] [--key KEY]
+  return `Usage: ${program} <csi> [--sender-msp ID] [--context TAG] [--sender CSI] [--dp URL] [--key KEY] [--private --relay URL]
 
 Looks up one identifier the way an MSP does (protocol section 4), verifies every mapping the DP serves
 (section 2.1) and resolves the one preferred MSP for the sender described (section 2, "Resolution"),
@@ -34,12 +35,16 @@ printing each step.
   --sender CSI     the sender's own identifier, for particular-sender rules; NEVER sent: it stays on this machine
   --dp URL         the Discovery Provider (default ${DEFAULT_DP})
   --key KEY        the MSP API key; prefer the MIMI_API_KEY environment variable, as --key lands in shell history
+  --private        look up privately (protocol section 7): fetch one Privacy Pass token with the key, then send the
+                   lookup encapsulated (Oblivious HTTP) through --relay, paid with the token: the DP learns neither
+                   this machine's address nor which MSP asks; --sender-msp and --context are then used here only
+  --relay URL      the Oblivious HTTP relay for --private, such as https://relay.example/
 
 Exit status: 0 when every mapping verifies and the lookup resolved (to an MSP, or cleanly to none or an opt-out),
 1 when a mapping fails verification or the DP refuses the lookup, 2 on a usage, input or network error.`;
 }
 
-type Plan = { csiInput: string; csi: Csi; senderInput?: string; sender: Sender; dp: string; key: string; keySource: string };
+type Plan = { csiInput: string; csi: Csi; senderInput?: string; sender: Sender; dp: string; key: string; keySource: string; relay?: string };
 type Say = (line?: string) => void;
 
 /** Something this machine can tell is wrong before the first request: exit status 2. */
@@ -72,7 +77,7 @@ export async function runLookupCli(io: LookupCliIo): Promise<number> {
 
 /** Everything that can be judged on this machine is judged before the first request; undefined for --help. */
 function preparePlan(io: LookupCliIo): Plan | undefined {
-  const parsed = parseCommandLine(io.argv, ["sender-msp", "context", "sender", "dp", "key"]);
+  const parsed = parseCommandLine(io.argv, ["sender-msp", "context", "sender", "dp", "key", "relay"], ["private"]);
   if (parsed.help) return undefined;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
@@ -95,8 +100,11 @@ function preparePlan(io: LookupCliIo): Plan | undefined {
   }
   if (!/^[\x21-\x7e]+$/u.test(key)) throw new InputError(`the API key from ${keySource} contains spaces or characters a key never has.`);
 
+  const relay = values.get("relay");
+  if (parsed.flags.has("private") !== (relay !== undefined)) throw new UsageError(relay === undefined ? "--private needs --relay URL" : "--relay is for --private lookups");
   const csiInput = positionals[0]!;
   const plan: Plan = { csiInput, csi: normalise(csiInput, "the identifier to look up"), sender: {}, dp: values.get("dp") ?? DEFAULT_DP, key, keySource };
+  if (relay !== undefined) plan.relay = relay;
   const senderInput = values.get("sender");
   if (senderInput !== undefined) {
     plan.senderInput = senderInput;
@@ -137,23 +145,27 @@ async function lookUp(plan: Plan, io: LookupCliIo, say: Say): Promise<number> {
   const endpoint = await describeDp(client, plan.dp, say);
 
   say();
-  say("3. Lookup");
-  say(`   POST ${endpoint.href} with the key ${describeKey(plan.key)} from ${plan.keySource}`);
-  say(`   body ${JSON.stringify(lookupRequestBody(plan.csi.uri, plan.sender))}`);
-  say(
-    plan.sender.csi !== undefined
-      ? "   The sender's CSI is not in it, by design (R6): it stays on this machine and is used only in step 5."
-      : "   Nothing in it identifies the sender person (R6).",
-  );
   let answer: VerifiedLookup;
   try {
-    answer = await client.lookup(plan.csi.uri, { sender: plan.sender });
+    if (plan.relay !== undefined) {
+      answer = await lookUpPrivately({ csi: plan.csi.uri, sender: plan.sender, dp: plan.dp, key: plan.key, keyName: `${describeKey(plan.key)} from ${plan.keySource}`, relay: plan.relay }, io, say);
+    } else {
+      say("3. Lookup");
+      say(`   POST ${endpoint.href} with the key ${describeKey(plan.key)} from ${plan.keySource}`);
+      say(`   body ${JSON.stringify(lookupRequestBody(plan.csi.uri, plan.sender))}`);
+      say(
+        plan.sender.csi !== undefined
+          ? "   The sender's CSI is not in it, by design (R6): it stays on this machine and is used only in step 5."
+          : "   Nothing in it identifies the sender person (R6).",
+      );
+      answer = await client.lookup(plan.csi.uri, { sender: plan.sender });
+      say(`   200: result ${answer.result}, ${count(answer.mappings.length, "mapping", "mappings")}; RateLimit-Remaining ${answer.rateLimit.remaining ?? "(not sent)"}`);
+    }
   } catch (error) {
     if (!(error instanceof DpError) || error.kind !== "refused" || !error.refusal) throw error;
     reportRefusal(error.refusal, say);
     return 1;
   }
-  say(`   200: result ${answer.result}, ${count(answer.mappings.length, "mapping", "mappings")}; RateLimit-Remaining ${answer.rateLimit.remaining ?? "(not sent)"}`);
 
   say();
   say("4. Verification of every mapping against the DP's keys");

@@ -5,7 +5,8 @@ import { isRecord } from "../verifier/read-proof.ts";
 import { verifyLookupAnswer, type VerifiedAnswer } from "../verifier/verify-lookup-answer.ts";
 import type { LookupRequest } from "../wire/lookup.ts";
 import { dpEndpoint, fetchDpConfig, type DpConfig } from "./dp-config.ts";
-import { describeFetchError, DpError, type DpRefusal } from "./dp-error.ts";
+import { describeFetchError, DpError } from "./dp-error.ts";
+import { readRefusal } from "./read-refusal.ts";
 
 /**
  * Who is asking, as the querying MSP knows it. `msp` and `context` go to the DP with a single lookup (protocol
@@ -168,23 +169,6 @@ export function createLookupClient(options: LookupClientOptions): LookupClient {
         }),
       );
     },
-  };
-}
-
-async function readRefusal(response: Response): Promise<Omit<DpRefusal, "statusText">> {
-  let problem: unknown;
-  try {
-    problem = JSON.parse(await response.text());
-  } catch {
-    problem = undefined;
-  }
-  const text = (member: string) => (isRecord(problem) && typeof problem[member] === "string" ? (problem[member] as string) : undefined);
-  return {
-    status: response.status,
-    code: text("code"),
-    detail: text("detail") ?? text("title"),
-    retryAfter: response.headers.get("retry-after") ?? undefined,
-    rateLimitRemaining: response.headers.get("ratelimit-remaining") ?? undefined,
   };
 }
 

@@ -15,6 +15,16 @@ export const lookupRequestSchema = z
   })
   .meta({ id: "LookupRequest", description: "One identifier to look up" });
 
+/**
+ * Protocol section 7: a private lookup, the inner request of an Oblivious HTTP request. The identifier only: what
+ * the sender's MSP or context is would tell the DP whose address book this is.
+ */
+export const privateLookupRequestSchema = z
+  .strictObject({
+    csi: z.string().min(1).max(512).describe("The identifier to look up: tel:+E164, +E164, an email address or mailto:"),
+  })
+  .meta({ id: "PrivateLookupRequest", description: "One identifier, looked up through the OHTTP gateway with a Privacy Pass token" });
+
 export const batchLookupRequestSchema = z
   .strictObject({
     csis: z

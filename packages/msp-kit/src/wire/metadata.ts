@@ -2,6 +2,19 @@ import { z } from "zod";
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/u, "must be base64url without padding");
 
+/** Protocol section 7: where and how a client makes private lookups. */
+export const privateLookupMetadataSchema = z
+  .strictObject({
+    ohttp_gateway: z.url().describe("The Oblivious HTTP gateway (RFC 9458): relays POST message/ohttp-req here"),
+    ohttp_keys_uri: z.url().describe("The gateway's key configurations, application/ohttp-keys"),
+    lookup_endpoint: z.url().describe("The inner request's target: POST {csi} inside the encapsulated request"),
+    token_issuer_directory: z.url().describe("The Privacy Pass issuer directory (RFC 9578 section 4)"),
+    token_request_endpoint: z.url().describe("Where an MSP, with its API key, turns a TokenRequest into a TokenResponse"),
+    token_type: z.literal(2).describe("Privacy Pass token type 0x0002, Blind RSA 2048"),
+    token_challenge: z.string().describe("The TokenChallenge every token must be made for (RFC 9577), base64url with padding"),
+  })
+  .meta({ id: "PrivateLookupMetadata", description: "Private lookups: through an OHTTP relay, paid with Privacy Pass tokens" });
+
 /** Protocol section 3: how to use a DP, as a DP serves it. Clients read only the members they need. */
 export const dpMetadataSchema = z
   .strictObject({
@@ -14,6 +27,7 @@ export const dpMetadataSchema = z
     csip_removal_endpoint: z.url(),
     csi_types: z.array(z.string()).describe("URI schemes of the identifiers served: tel and mailto"),
     protocol_versions: z.array(z.number().int()),
+    private_lookup: privateLookupMetadataSchema,
   })
   .meta({ id: "DiscoveryMetadata", description: "How to use this DP (protocol section 3)" });
 
@@ -37,3 +51,21 @@ export const jwksSchema = z
 
 export type DpMetadata = z.output<typeof dpMetadataSchema>;
 export type Jwks = { keys: JsonWebKey[] };
+
+/** RFC 9578 section 4: the Privacy Pass issuer directory, as GET /.well-known/private-token-issuer-directory serves it. */
+export const issuerDirectorySchema = z
+  .strictObject({
+    "issuer-request-uri": z.url().describe("Where TokenRequests go: POST application/private-token-request, with an MSP API key"),
+    "token-keys": z
+      .array(
+        z.strictObject({
+          "token-type": z.literal(2).describe("Blind RSA 2048 (RFC 9578 section 8.2)"),
+          "token-key": z.string().describe("base64url (with padding) of the key's SPKI, id-RSASSA-PSS with SHA-384 and a 48-byte salt; its SHA-256 is the token_key_id"),
+          "not-before": z.number().int().describe("When the key began to issue, in seconds since 1970"),
+        }),
+      )
+      .describe("The issuing key first, then keys whose tokens are still redeemed"),
+  })
+  .meta({ id: "IssuerDirectory", description: "The token issuer's keys and request URL" });
+
+export type IssuerDirectory = z.output<typeof issuerDirectorySchema>;

@@ -1,0 +1,125 @@
+import { createPrivateLookupClient, createTokenClient } from "@mimi-discovery/msp-kit";
+import { createPicker } from "./dataset";
+import { LatencyHistogram } from "./load";
+
+/**
+ * The private phases of `npm run bench` (protocol section 7): token issuance through the token request endpoint,
+ * then single lookups through a local OHTTP relay, each paid with one of the tokens just issued. Both run closed-loop
+ * like the direct phases, with the client's own work (blinding and unblinding, encapsulation) in the measured time,
+ * since an MSP pays for it too; answers are checked but not verified, as in the direct phases.
+ */
+export type TimedResult = {
+  target: string;
+  concurrency: number;
+  durationSeconds: number;
+  elapsedSeconds: number;
+  operations: number;
+  ok: number;
+  errors: number;
+  okPerSecond: number;
+  latency: ReturnType<LatencyHistogram["summary"]>;
+  errorSamples: string[];
+  /** Set when the phase ended before its time (the token pool ran dry). */
+  stoppedEarly?: string;
+};
+
+async function timedLoop(options: { target: string; concurrency: number; seconds: number; op: () => Promise<string | undefined> | "stop" }): Promise<TimedResult> {
+  const histogram = new LatencyHistogram();
+  const errorSamples: string[] = [];
+  let operations = 0;
+  let ok = 0;
+  let errors = 0;
+  let stoppedEarly: string | undefined;
+  const started = performance.now();
+  const deadline = started + options.seconds * 1000;
+  let lastEnd = started;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (performance.now() < deadline && !stoppedEarly) {
+        const sentAt = performance.now();
+        const running = options.op();
+        if (running === "stop") {
+          stoppedEarly = "the token pool ran dry";
+          break;
+        }
+        let problem: string | undefined;
+        try {
+          problem = await running;
+        } catch (error) {
+          problem = `${(error as Error).name}: ${(error as Error).message}`;
+        }
+        const receivedAt = performance.now();
+        lastEnd = Math.max(lastEnd, receivedAt);
+        operations += 1;
+        histogram.record(receivedAt - sentAt);
+        if (problem) {
+          errors += 1;
+          if (errorSamples.length < 5) errorSamples.push(problem.slice(0, 300));
+        } else {
+          ok += 1;
+        }
+      }
+    }),
+  );
+  const elapsedSeconds = (lastEnd - started) / 1000;
+  return {
+    target: options.target,
+    concurrency: options.concurrency,
+    durationSeconds: options.seconds,
+    elapsedSeconds,
+    operations,
+    ok,
+    errors,
+    okPerSecond: ok / elapsedSeconds,
+    latency: histogram.summary(),
+    errorSamples,
+    ...(stoppedEarly && { stoppedEarly }),
+  };
+}
+
+/**
+ * Tokens fetched back to back for `seconds` (after a warm-up whose tokens are kept too), in generic batches of
+ * `batchSize` (1: one RFC 9578 request per token), as the kit fetches them; every token is pooled.
+ */
+export async function measureIssuance(options: { dp: string; apiKey: string; concurrency: number; warmupSeconds: number; seconds: number; batchSize: number }) {
+  const client = createTokenClient({ dp: options.dp, apiKey: options.apiKey });
+  const pool: Uint8Array[] = [];
+  const op = async () => {
+    const tokens = await client.fetchTokens(options.batchSize, { batchSize: options.batchSize, concurrency: 1 });
+    pool.push(...tokens);
+    return tokens.length === options.batchSize ? undefined : `${tokens.length} of ${options.batchSize} tokens issued`;
+  };
+  if (options.warmupSeconds > 0) await timedLoop({ target: "issuance warm-up", concurrency: options.concurrency, seconds: options.warmupSeconds, op });
+  const before = pool.length;
+  const result = await timedLoop({ target: `token issuance (batches of ${options.batchSize})`, concurrency: options.concurrency, seconds: options.seconds, op });
+  return { result, pool, tokensPerSecond: (pool.length - before) / result.elapsedSeconds };
+}
+
+/** Single private lookups through the relay, the same identifier sequence as the direct single phase. */
+export async function measurePrivateLookups(options: {
+  dp: string;
+  relay: string;
+  pool: Uint8Array[];
+  n: number;
+  hitRatio: number;
+  seed: number;
+  concurrency: number;
+  warmupSeconds: number;
+  seconds: number;
+}) {
+  const client = createPrivateLookupClient({ dp: options.dp, relay: options.relay, timeoutMs: 30_000 });
+  const pick = createPicker(options.n, options.hitRatio, options.seed);
+  const op = () => {
+    const token = options.pool.pop();
+    if (!token) return "stop" as const;
+    const { csi, hit } = pick();
+    return client.send(csi, token).then((answer) => {
+      const item = answer as { csi?: string; result?: string };
+      if (item.csi !== csi) return `expected an answer about ${csi}, got ${JSON.stringify(answer).slice(0, 120)}`;
+      if ((item.result === "none") === hit) return `${csi} was ${hit ? "seeded" : "never seeded"} but the answer says ${item.result}`;
+      return undefined;
+    });
+  };
+  if (options.warmupSeconds > 0) await timedLoop({ target: "private warm-up", concurrency: options.concurrency, seconds: options.warmupSeconds, op });
+  return timedLoop({ target: "private (relay + token)", concurrency: options.concurrency, seconds: options.seconds, op });
+}

@@ -24,7 +24,7 @@ async function openTables(page: Page): Promise<void> {
 test("the dashboard shows what a scripted run did: an MSP's lookups, its 429s and a published mapping", async ({ page, request, users, unique, clientIp, authenticator, checkA11y }) => {
   void clientIp;
   void authenticator;
-  await users.create({ identifier: "operator@example.com" });
+  await users.create({ identifier: `ops.${unique}@example.com`, operator: true });
 
   // An MSP of its own, so that its series holds this run's lookups and nothing else.
   const mspId = `dash-${unique}.example`;
@@ -59,7 +59,7 @@ test("the dashboard shows what a scripted run did: an MSP's lookups, its 429s an
   await expect(page.getByText("Your mapping is signed and published.")).toBeVisible();
 
   // The operator again; the server writes usage every 10 seconds, the hook now.
-  await users.create({ identifier: "operator@example.com" });
+  await users.create({ identifier: `ops.${unique}@example.com`, operator: true });
   const flushed = await request.post("/__test/usage", { data: {} });
   expect(flushed.status()).toBe(200);
 

@@ -7,10 +7,10 @@ import { expect, test, type Users } from "./fixtures";
  */
 /** One person who is a recipient, an operator and a CSIP admin at once, and every page they can open. */
 async function everyPage({ request, users, unique }: { request: APIRequestContext; users: Users; unique: string }): Promise<string[]> {
-  // The server was started with OPERATORS=operator@example.com.
-  await users.create({ identifier: "operator@example.com" });
+  // An operator of its own: the per-identifier code limits would refuse one address signed in by every test.
+  await users.create({ identifier: `ops.${unique}@example.com`, operator: true });
   const seeded = await request.post("/__test/csip", {
-    data: { name: `Every Page Telco ${unique}`, claims: [{ kind: "email_domain", value: `every-${unique}.example` }], memberEmail: "operator@example.com" },
+    data: { name: `Every Page Telco ${unique}`, claims: [{ kind: "email_domain", value: `every-${unique}.example` }], memberEmail: `ops.${unique}@example.com` },
   });
   expect(seeded.status(), await seeded.text()).toBe(200);
   const { csipId } = (await seeded.json()) as { csipId: string };
@@ -22,6 +22,7 @@ async function everyPage({ request, users, unique }: { request: APIRequestContex
     "/mappings/new",
     "/admin",
     "/admin/dashboard",
+    "/admin/private",
     "/admin/audit",
     "/admin/csips",
     `/admin/csips/${csipId}`,

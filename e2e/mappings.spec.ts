@@ -179,8 +179,9 @@ test.describe("publishing from the mapping editor", () => {
   }
 
   async function lookupResult(page: Page): Promise<{ result: string; mappings: { document: { label: string; entries: unknown[] } }[] }> {
+    // The preview page's raw JSON: exactly what a lookup answers.
     const href = await page.getByRole("link", { name: /See exactly what a lookup returns/ }).getAttribute("href");
-    return (await (await page.request.get(href!)).json()) as never;
+    return (await (await page.request.get(`${href!}/json`)).json()) as never;
   }
 
   async function publish(page: Page, options: { label: string; msp?: string; fresh?: boolean }) {

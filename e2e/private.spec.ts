@@ -1,15 +1,16 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { createTokenClient, privateLookup } from "@mimi-discovery/msp-kit";
+import { createTokenClient, fetchDpConfig, privateLookup } from "@mimi-discovery/msp-kit";
 import type * as Kit from "@mimi-discovery/msp-kit";
 import { createRelay } from "@mimi-discovery/msp-kit/relay";
 import { expect, test } from "./fixtures";
 
 test.describe("private lookups in the operator console", () => {
-  test("an operator sees tokens issued per MSP, redemptions per key, the current keys, and rotates both", async ({ page, clientIp, users, checkA11y, baseURL }) => {
+  test("an operator sees tokens issued per MSP, redemptions per key, the current keys, and rotates both", async ({ page, request, clientIp, users, unique, checkA11y, baseURL }) => {
     void clientIp;
-    await users.create({ identifier: "operator@example.com" });
+    await users.create({ identifier: `ops.${unique}@example.com`, operator: true });
 
     // An MSP key, issued in the console, buys two tokens and spends one through a relay.
     await page.goto("/admin/msps/chat.example");
@@ -26,6 +27,8 @@ test.describe("private lookups in the operator console", () => {
       await new Promise<void>((resolve) => relay.close(() => resolve()));
     }
 
+    // Each instance writes its usage counts (tokens issued among them) every 10 seconds; the hook writes them now.
+    expect((await request.post("/__test/usage", { data: {} })).status()).toBe(200);
     await page.goto("/admin/private");
     await expect(page.getByRole("heading", { name: "Private lookups" })).toBeVisible();
     const issuance = page.getByRole("region", { name: "Tokens issued per MSP" });
@@ -61,15 +64,15 @@ test.describe("private lookups in the operator console", () => {
 
     // The audit log names both rotations.
     await page.goto("/admin/audit");
-    await expect(page.getByRole("cell", { name: "issuer_key.rotated" })).toBeVisible();
-    await expect(page.getByRole("cell", { name: "ohttp_key.rotated" })).toBeVisible();
+    await expect(page.getByTestId("audit-row").filter({ hasText: "rotated the token issuer key" }).first().getByRole("link", { name: /issuer key/ })).toHaveAttribute("href", "/admin/private");
+    await expect(page.getByTestId("audit-row").filter({ hasText: "rotated the OHTTP gateway key" }).first()).toContainText("OHTTP key id");
   });
 });
 
-test("a browser looks up privately with the kit's browser entry, through a relay, and every mapping verifies", async ({ page, clientIp, users, baseURL }) => {
+test("a browser looks up privately with the kit's browser entry, through a relay, and every mapping verifies", async ({ page, clientIp, users, unique, baseURL }) => {
   void clientIp;
   // The MSP's server buys the tokens with its key; the browser only spends them.
-  await users.create({ identifier: "operator@example.com" });
+  await users.create({ identifier: `ops.${unique}@example.com`, operator: true });
   await page.goto("/admin/msps/chat.example");
   await page.getByLabel("Key name").fill("browser tokens");
   await page.getByRole("button", { name: "Issue API key" }).click();
@@ -79,19 +82,43 @@ test("a browser looks up privately with the kit's browser entry, through a relay
   await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
   try {
     const bundle = await build({ entryPoints: [fileURLToPath(new URL("../packages/msp-kit/src/browser.ts", import.meta.url))], bundle: true, platform: "browser", format: "iife", globalName: "mimiKit", write: false, logLevel: "silent" });
-    await page.goto("/");
+    // The MSP's own web app, on an origin of its own (the DP's pages allow no script but theirs). It got the DP's
+    // public documents from its server, so the browser contacts nothing but the relay.
+    const mspApp = createServer((req, res) => {
+      if (req.url === "/kit.js") res.writeHead(200, { "content-type": "text/javascript" }).end(bundle.outputFiles[0]!.text);
+      else res.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><html lang="en"><title>MSP</title><script src="/kit.js"></script></html>');
+    });
+    await new Promise<void>((resolve) => mspApp.listen(0, "127.0.0.1", resolve));
+    const config = await fetchDpConfig(baseURL!, fetch);
+    const keyConfigs = Buffer.from(await (await fetch(new URL("/.well-known/ohttp-gateway", baseURL))).arrayBuffer()).toString("base64");
+    const dpRequests: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().startsWith(baseURL!)) dpRequests.push(request.url());
+    });
     // The fixture's X-Forwarded-For would go to the relay too, and the relay's CORS allows no header but the content type.
     await page.setExtraHTTPHeaders({});
-    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    await page.goto(`http://127.0.0.1:${(mspApp.address() as AddressInfo).port}/`);
     const answers = await page.evaluate(
-      async ({ dp, relayUrl, encoded }) => {
+      async ({ dp, relayUrl, encoded, preloaded }) => {
         const kit = (window as unknown as { mimiKit: typeof Kit }).mimiKit;
-        const decoded = encoded.map((text) => Uint8Array.from(atob(text), (character) => character.charCodeAt(0)));
-        const slots = await kit.privateLookup(["nobody.browser@example.com", "+33 6 12 34 56 79"], { dp, relay: relayUrl, tokens: decoded });
+        const bytes = (text: string) => Uint8Array.from(atob(text), (character) => character.charCodeAt(0));
+        const slots = await kit.privateLookup(["nobody.browser@example.com", "+33 6 12 34 56 79"], {
+          dp,
+          relay: relayUrl,
+          tokens: encoded.map(bytes),
+          preloaded: { config: { ...preloaded.config, metadataUrl: new URL(preloaded.metadataUrl) }, keyConfigs: bytes(preloaded.keyConfigs) },
+        });
         return slots.map((slot) => ("error" in slot ? { error: slot.error.code } : { csi: slot.csi, result: slot.result, ok: slot.ok }));
       },
-      { dp: baseURL!, relayUrl: `http://127.0.0.1:${(relay.address() as AddressInfo).port}/`, encoded: tokens.map((token) => Buffer.from(token).toString("base64")) },
+      {
+        dp: baseURL!,
+        relayUrl: `http://127.0.0.1:${(relay.address() as AddressInfo).port}/`,
+        encoded: tokens.map((token) => Buffer.from(token).toString("base64")),
+        preloaded: { config: { ...config, metadataUrl: undefined }, metadataUrl: config.metadataUrl.href, keyConfigs },
+      },
     );
+    await new Promise<void>((resolve) => mspApp.close(() => resolve()));
+    expect(dpRequests).toEqual([]);
     expect(answers).toEqual([
       { csi: "mailto:nobody.browser@example.com", result: "none", ok: true },
       { csi: "tel:+33612345679", result: "none", ok: true },

@@ -19,6 +19,7 @@ const ACTION_WORDS: Record<string, string> = {
   "identifier.locked": "locked an identifier against a change of holder",
   "identifier.released": "lost an identifier its operator released",
   "identifier.removed": "removed an identifier",
+  "issuer_key.rotated": "rotated the token issuer key",
   "mapping.delisted": "had a mapping de-listed",
   "mapping.published": "published a mapping",
   "mapping.removed": "had a mapping removed",
@@ -26,6 +27,7 @@ const ACTION_WORDS: Record<string, string> = {
   "msp.deleted": "deleted an MSP",
   "msp.operator_set": "recorded which CSIP runs an MSP",
   "msp.updated": "changed an MSP",
+  "ohttp_key.rotated": "rotated the OHTTP gateway key",
   "operator.granted": "was granted the operator role",
   "passkey.registered": "registered a passkey",
   "passkey.removed": "removed a passkey",
@@ -93,6 +95,10 @@ function subjectOf(row: Row, mspName: Map<string, string>, csipName: Map<string,
       return { text: "a lock on one of the CSIP's identifiers" };
     case "identifier_digest":
       return { text: "an identifier, named by its digest only" };
+    case "issuer_key":
+      return { text: `issuer key ${row.subjectId.slice(0, 12)}…`, href: "/admin/private" };
+    case "ohttp_key":
+      return { text: `OHTTP key id ${row.subjectId}`, href: "/admin/private" };
     case "passkey":
       return { text: typeof row.details.name === "string" ? `the passkey “${row.details.name}”` : "a passkey" };
     default:

@@ -37,7 +37,7 @@ export default async function LookupPreviewPage({ params }: { params: Promise<{ 
   return (
     <div className="flex flex-col gap-6">
       <div>
-        <h1 className="text-2xl font-bold">What a lookup of {display} returns</h1>
+        <h1 className="text-2xl font-bold break-words">What a lookup of {display} returns</h1>
         <p className="mt-1 text-slate-700">
           Exactly what a messaging service gets when it looks up {display} now, checked the way it checks it.{" "}
           <Link href="/mappings" className="text-indigo-700 underline underline-offset-2">

@@ -47,6 +47,8 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
     db,
     env,
     origin,
+    /** The harness's database on the PostgreSQL server; unset on PGlite. */
+    databaseUrl: testDb.url,
     close: async () => {
       closeSharedRedis();
       await testDb.close();

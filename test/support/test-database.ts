@@ -8,6 +8,8 @@ export type TestDatabase = {
   db: Database;
   raw: RawClient;
   driver: "postgres" | "pglite";
+  /** The database's URL on the PostgreSQL server (unset on PGlite), for a second client or a fault proxy. */
+  url?: string;
   close: () => Promise<void>;
 };
 
@@ -34,6 +36,7 @@ export async function createTestDatabase(options: { driver?: "postgres" | "pglit
     db: wrapClient(raw),
     raw,
     driver,
+    url: url.toString(),
     close: async () => {
       await closeRawClient(raw);
       await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -1,21 +1,35 @@
 /**
  * The app's server: Next.js inside a plain node:http server. It exists for what Next cannot do on its own:
- * validate configuration and migrate before listening, and tell route code the client's real IP address
- * (from the socket, or a trusted proxy's X-Forwarded-For), which Next does not expose.
+ * validate configuration, claim its port, wait for and migrate the database before serving, tell route code the
+ * client's real IP address (from the socket, or a trusted proxy's X-Forwarded-For), answer liveness and readiness
+ * without Next, and stop the way balancers and orchestrators expect (http/drain.ts).
  */
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import next from "next";
 import { closeRawClient } from "@/db/client";
-import { getRawClient } from "@/db/index";
+import { getDb, getRawClient } from "@/db/index";
+import { waitForDatabase } from "@/db/wait-for-database";
 import { ConfigError, getEnv, type Env } from "./env";
 import { bootstrap } from "@/lib/bootstrap/bootstrap";
 import { createTextDeliverer } from "@/lib/delivery/create-deliverer";
+import { describeError } from "@/lib/log/log-failure";
 import { remindExpiring } from "@/lib/mappings/remind-expiring";
+import { closeSharedRedis } from "@/lib/rate-limit/redis-client";
 import { now } from "@/lib/clock";
-import { getDb } from "@/db/index";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
+import { lookupDependencies } from "@/http/dependencies";
+import { createDrainer, type Drainer } from "@/http/drain";
+import { healthRoutes, type Phase } from "@/http/health";
+import type { WebHandler } from "@/http/serve-web-handler";
 import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
+
+/** Ends the process with a message for the operator; the exit code says it failed. */
+function fail(message: string): never {
+  console.error(`mimi-discovery cannot start.\n${message}`);
+  process.exit(1);
+}
 
 function loadEnv(): Env {
   try {
@@ -23,10 +37,7 @@ function loadEnv(): Env {
     createTrustedProxyList(env.trustedProxies);
     return env;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof Error) {
-      console.error(`mimi-discovery cannot start.\n${error.message}\nSee README.md, "Configuration".`);
-      process.exit(1);
-    }
+    if (error instanceof ConfigError || error instanceof Error) fail(`${error.message}\nSee README.md, "Configuration".`);
     throw error;
   }
 }
@@ -41,19 +52,101 @@ function announceDeliveryMode(env: Env): void {
   );
 }
 
+/** Binds the port before anything slow, so that a port in use is a clear failure at once, not a silent process. */
+function listen(server: Server, env: Env): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.port, env.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  }).catch((error: unknown): never => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") fail(`Port ${env.port} on ${env.host} is already in use (another instance, or another program). Stop it, or set PORT.`);
+    if (code === "EACCES") fail(`Not allowed to listen on port ${env.port} on ${env.host}. Choose another PORT.`);
+    fail(`Cannot listen on ${env.host}:${env.port} (${describeError(error)}).`);
+  });
+}
+
+/** Expiry reminders: every instance runs them; row leases make sure each is delivered once (lib/mappings). */
+function startReminders(env: Env, drainer: Drainer): () => void {
+  const deliverText = createTextDeliverer({ db: getDb(), origin: env.publicOrigin, smtp: env.smtp, smsGateway: env.smsGateway, now });
+  let running = false;
+  const run = () => {
+    if (running || drainer.draining) return;
+    running = true;
+    void drainer
+      .track(remindExpiring({ db: getDb(), deliverText, issuer: env.publicOrigin, now: now() }))
+      .catch((error: unknown) => console.error(`expiry reminders failed: ${describeError(error)}`))
+      .finally(() => (running = false));
+  };
+  // Often enough that a failed delivery is retried on its backoff, not an hour later.
+  const interval = setInterval(run, 5 * 60_000);
+  const first = setTimeout(run, 30_000);
+  interval.unref();
+  first.unref();
+  return () => {
+    clearInterval(interval);
+    clearTimeout(first);
+  };
+}
+
+/**
+ * SIGTERM (or SIGINT): unhealthy at once, no new connections, idle ones closed, in-flight requests and jobs
+ * finished within SHUTDOWN_GRACE_SECONDS. Exit 0 when that happened, 1 when the grace ran out and requests were
+ * cut off. A second signal exits at once, with 1.
+ */
+function stopOnSignals(options: { env: Env; drainer: Drainer; setPhase: (phase: Phase) => void; stopJobs: () => void }): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      console.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    options.setPhase("draining");
+    options.stopJobs();
+    const grace = options.env.shutdownGraceSeconds;
+    console.log(`${signal}: draining (${options.drainer.inFlight} requests in flight, up to ${grace} s)`);
+    const outcome = await options.drainer.drain(grace * 1000);
+    await Promise.race([closeRawClient(getRawClient()), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
+    closeSharedRedis();
+    if (outcome.clean) {
+      console.log("stopped cleanly");
+      process.exit(0);
+    }
+    console.error(`stopped after the ${grace} s grace: ${outcome.cutOff} requests cut off, ${outcome.unfinishedWork} jobs unfinished`);
+    process.exit(1);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/**
+ * When whoever reads the log goes away (a supervisor's pipe closed), writes fail with EPIPE. Unhandled, that error
+ * is logged, which fails again: a process spinning at full CPU on its own error messages. There is nobody left to
+ * tell, so it is ignored; signals still stop the server.
+ */
+function surviveLostLog(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
+}
+
 async function main(): Promise<void> {
+  surviveLostLog();
   const env = loadEnv();
   const dev = process.argv.includes("--dev");
-  await bootstrap(env);
-  announceDeliveryMode(env);
-
-  const app = next({ dev, hostname: env.host, port: env.port });
-  const handle = app.getRequestHandler();
-  await app.prepare();
-  const trustedProxies = createTrustedProxyList(env.trustedProxies);
+  // Opens the database client now: with the embedded database, this takes its folder's lock (or says who has it).
+  const raw = getRawClient();
+  let phase: Phase = "starting";
+  // Next's handler, once it is prepared: until then the server answers health checks and 503s only.
+  const serving: { handle?: (req: IncomingMessage, res: ServerResponse) => Promise<void> } = {};
 
   // The same handlers Next would run, minus Next's per-request cost on the hottest path.
-  const directPost = new Map([
+  const directPost = new Map<string, WebHandler>([
     ["/api/v1/lookup", lookupOne],
     ["/api/v1/lookup/batch", lookupBatch],
   ]);
@@ -62,39 +155,35 @@ async function main(): Promise<void> {
     const { testHookRoutes } = await import("./test/hooks/routes");
     for (const [path, hook] of testHookRoutes()) directPost.set(path, hook);
   }
-  const server = createAppServer(handle, {
-    trustedProxies,
+  const server = createAppServer((req, res) => void serving.handle?.(req, res), {
+    trustedProxies: createTrustedProxyList(env.trustedProxies),
     requireHttps: env.deployment === "production",
     publicOrigin: env.publicOrigin,
     directPost,
+    directGet: healthRoutes({ origin: env.publicOrigin, phase: () => phase, dependencies: () => lookupDependencies(env, getDb), timeoutMs: env.databaseDeadlineMs }),
+    serving: () => serving.handle !== undefined,
   });
-  server.listen(env.port, env.host, () => {
-    console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
-  });
+  const drainer = createDrainer(server);
+  let stopJobs = () => {};
+  stopOnSignals({ env, drainer, setPhase: (next) => (phase = next), stopJobs: () => stopJobs() });
+  await listen(server, env);
 
-  // Expiry reminders: every instance runs them; row claims make sure each mapping is reminded once.
-  const remind = () =>
-    remindExpiring({
-      db: getDb(),
-      deliverText: createTextDeliverer({ db: getDb(), origin: env.publicOrigin, smtp: env.smtp, smsGateway: env.smsGateway, now }),
-      issuer: env.publicOrigin,
-      now: now(),
-    }).catch((error: unknown) => console.error("expiry reminders failed:", (error as Error)?.name));
-  setInterval(remind, 60 * 60_000).unref();
-  setTimeout(remind, 30_000).unref();
-
-  const shutdown = (signal: string) => {
-    console.log(`${signal}: closing`);
-    server.close(() => {
-      void closeRawClient(getRawClient()).finally(() => process.exit(0));
-    });
-    setTimeout(() => process.exit(0), 5_000).unref();
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+  await waitForDatabase(raw, { timeoutMs: env.databaseStartupTimeoutSeconds * 1000, log: (line) => console.warn(line) });
+  await bootstrap(env);
+  announceDeliveryMode(env);
+  const app = next({ dev, hostname: env.host, port: env.port });
+  await app.prepare();
+  const nextHandler = app.getRequestHandler();
+  serving.handle = async (req, res) => nextHandler(req, res);
+  if (phase === "starting") phase = "ready";
+  console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
+  stopJobs = startReminders(env, drainer);
 }
 
 main().catch((error: unknown) => {
-  console.error("mimi-discovery failed to start:", error);
-  process.exit(1);
+  // Our own start-up refusals say what to do; anything else is named by class and code only, since a query error
+  // carries its parameters (an operator's identifier, say).
+  const ours = error instanceof Error && ["DATA_DIR_LOCKED", "DATABASE_STARTUP_TIMEOUT"].includes(String((error as { code?: unknown }).code));
+  const isQuery = error instanceof Error && /Query|Postgres/u.test(describeError(error));
+  fail(ours || (error instanceof Error && !isQuery) ? (error as Error).message : `Start-up failed: ${describeError(error)}`);
 });

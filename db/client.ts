@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { createAvailabilityGate, type AvailabilityGate } from "./availability-gate";
+import { lockDataDir } from "./data-dir-lock";
 import type { DatabaseUnavailableError } from "./errors";
 import { guardSql } from "./guarded-sql";
 import { createSocketFactory, wantsTls } from "./pg-socket";
@@ -22,7 +23,7 @@ export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: t
  */
 export type RawClient =
   | { driver: "postgres"; sql: postgres.Sql; guarded: postgres.Sql; gate: AvailabilityGate; url: string }
-  | { driver: "pglite"; pglite: PGlite };
+  | { driver: "pglite"; pglite: PGlite; release?: () => void };
 
 export type DatabaseOptions = {
   /** Longest wait for a connection, and for a connection to open (default 1 s): then 503, nothing sent. */
@@ -40,7 +41,13 @@ export function openRawClient(target: DatabaseTarget, options: DatabaseOptions =
   if ("dataDir" in target) {
     // PGlite does not create parent folders.
     mkdirSync(target.dataDir, { recursive: true });
-    return { driver: "pglite", pglite: new PGlite(target.dataDir) };
+    const release = lockDataDir(target.dataDir);
+    try {
+      return { driver: "pglite", pglite: new PGlite(target.dataDir), release };
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
   return { driver: "pglite", pglite: new PGlite() };
 }
@@ -116,5 +123,11 @@ export async function closeRawClient(client: RawClient): Promise<void> {
     client.gate.close();
     await client.sql.end({ timeout: 5 });
   }
-  else await client.pglite.close();
+  else {
+    try {
+      await client.pglite.close();
+    } finally {
+      client.release?.();
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
-import { ApiError, problemDocument, toApiError } from "./problem";
+import { ApiError, problemDocument, RETRY_AFTER_SECONDS, toApiError } from "./problem";
 import { PROBLEM_DETAILS } from "./problem-details";
 import { SECURITY_HEADERS } from "./security-headers";
 import { serveWebHandler, type WebHandler } from "./serve-web-handler";
@@ -13,6 +13,10 @@ export type AppServerOptions = {
   publicOrigin: string;
   /** POST routes served by their Fetch-API handler directly, without Next (the lookup API's hot path). */
   directPost?: Map<string, WebHandler>;
+  /** GET routes answered on node:http directly, before anything else (health and readiness). */
+  directGet?: Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
+  /** False while the instance is starting: every other request is a 503 with Retry-After, not a hang. */
+  serving?: () => boolean;
 };
 
 const HSTS = "max-age=63072000; includeSubDomains";
@@ -28,6 +32,16 @@ export function createAppServer(
   options: AppServerOptions,
 ): Server {
   return createServer((req, res) => {
+    const get = req.method === "GET" || req.method === "HEAD" ? options.directGet?.get((req.url ?? "").split("?")[0] ?? "") : undefined;
+    if (get) {
+      get(req, res).catch(() => res.destroy());
+      return;
+    }
+    if (options.serving && !options.serving()) {
+      const { status, headers, body } = problemDocument(options.publicOrigin, new ApiError("service_unavailable", PROBLEM_DETAILS.starting, { "retry-after": RETRY_AFTER_SECONDS }));
+      res.writeHead(status, { ...SECURITY_HEADERS, ...headers }).end(body);
+      return;
+    }
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxies);
     if (options.requireHttps) {
       res.setHeader("strict-transport-security", HSTS);

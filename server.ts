@@ -13,6 +13,7 @@ import { ConfigError, getEnv, type Env } from "./env";
 import { bootstrap } from "@/lib/bootstrap/bootstrap";
 import { createTextDeliverer } from "@/lib/delivery/create-deliverer";
 import { describeError } from "@/lib/log/log-failure";
+import { redactQueryErrors } from "@/lib/log/redact-console";
 import { remindExpiring } from "@/lib/mappings/remind-expiring";
 import { closeSharedRedis } from "@/lib/rate-limit/redis-client";
 import { now } from "@/lib/clock";
@@ -137,6 +138,7 @@ function surviveLostLog(): void {
 
 async function main(): Promise<void> {
   surviveLostLog();
+  redactQueryErrors();
   const env = loadEnv();
   const dev = process.argv.includes("--dev");
   // Opens the database client now: with the embedded database, this takes its folder's lock (or says who has it).

@@ -1,12 +1,26 @@
 import Link from "next/link";
 import { getDb } from "@/db/index";
-import { getCurrentSession } from "@/web/current-session";
+import { isDatabaseUnavailable } from "@/db/errors";
+import { getCurrentSession, type CurrentSession } from "@/web/current-session";
+import { ServiceUnavailableError } from "@/web/service-unavailable";
 import { listMemberships } from "@/lib/csip-console/list-memberships";
 import { signOutAction } from "./sign-out-action";
 
+/** Who is signed in, for the navigation; "unknown" while the database does not answer (the page says why). */
+async function whoIsSignedIn(): Promise<{ session: CurrentSession | null; csipAdmin: boolean } | "unknown"> {
+  try {
+    const session = await getCurrentSession();
+    return { session, csipAdmin: session ? (await listMemberships(getDb(), session.userId)).length > 0 : false };
+  } catch (error) {
+    if (error instanceof ServiceUnavailableError || isDatabaseUnavailable(error)) return "unknown";
+    throw error;
+  }
+}
+
 export async function SiteHeader() {
-  const session = await getCurrentSession();
-  const csipAdmin = session ? (await listMemberships(getDb(), session.userId)).length > 0 : false;
+  const known = await whoIsSignedIn();
+  // During an outage the header offers neither "Sign in" (the person may well be signed in) nor account links.
+  const { session, csipAdmin } = known === "unknown" ? { session: null, csipAdmin: false } : known;
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
@@ -17,7 +31,7 @@ export async function SiteHeader() {
           <Link href="/docs/api" className="font-medium text-slate-700 hover:text-slate-900">
             API
           </Link>
-          {session ? (
+          {known === "unknown" ? null : session ? (
             <>
               <Link href="/mappings" className="font-medium text-slate-700 hover:text-slate-900">
                 Mappings

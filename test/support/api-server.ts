@@ -21,7 +21,7 @@ export async function freePort(): Promise<number> {
  * The DP's machine-facing doors on a real HTTP server, without Next: the custom server's wrapper, the lookup
  * routes it serves directly, and the metadata and key routes, each the same handler the app runs.
  */
-export async function startApiServer(options: { port: number; origin: string }) {
+export async function startApiServer(options: { port: number; origin: string; routes?: Map<string, (request: Request) => Promise<Response>> }) {
   const gets = new Map([
     ["/.well-known/mimi-discovery", () => Promise.resolve(metadata())],
     ["/.well-known/jwks.json", () => jwks()],
@@ -42,6 +42,7 @@ export async function startApiServer(options: { port: number; origin: string }) 
       directPost: new Map([
         ["/api/v1/lookup", lookupOne],
         ["/api/v1/lookup/batch", lookupBatch],
+        ...(options.routes ?? []),
       ]),
     },
   );

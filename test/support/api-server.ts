@@ -7,6 +7,9 @@ import { POST as lookupOne } from "@/app/api/v1/lookup/route";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
 import { serveWebHandler } from "@/http/serve-web-handler";
+import { healthRoutes, type Phase } from "@/http/health";
+import { getDb } from "@/db/index";
+import { sql } from "drizzle-orm";
 
 /** A port nobody listens on now, so that a harness can be configured with its origin before the server starts. */
 export async function freePort(): Promise<number> {
@@ -21,7 +24,13 @@ export async function freePort(): Promise<number> {
  * The DP's machine-facing doors on a real HTTP server, without Next: the custom server's wrapper, the lookup
  * routes it serves directly, and the metadata and key routes, each the same handler the app runs.
  */
-export async function startApiServer(options: { port: number; origin: string; routes?: Map<string, (request: Request) => Promise<Response>> }) {
+export async function startApiServer(options: {
+  port: number;
+  origin: string;
+  routes?: Map<string, (request: Request) => Promise<Response>>;
+  /** Serves /api/health/live and /ready too, with this phase (and the database as the dependency). */
+  phase?: () => Phase;
+}) {
   const gets = new Map([
     ["/.well-known/mimi-discovery", () => Promise.resolve(metadata())],
     ["/.well-known/jwks.json", () => jwks()],
@@ -39,6 +48,7 @@ export async function startApiServer(options: { port: number; origin: string; ro
       trustedProxies: createTrustedProxyList([]),
       requireHttps: false,
       publicOrigin: options.origin,
+      ...(options.phase ? { directGet: healthRoutes({ origin: options.origin, phase: options.phase, dependencies: () => [{ name: "database", check: () => getDb().execute(sql`select 1`) }], timeoutMs: 1_000 }) } : {}),
       directPost: new Map([
         ["/api/v1/lookup", lookupOne],
         ["/api/v1/lookup/batch", lookupBatch],
@@ -48,6 +58,7 @@ export async function startApiServer(options: { port: number; origin: string; ro
   );
   await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));
   return {
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -95,13 +95,16 @@ function startReminders(env: Env, drainer: Drainer): () => void {
 /**
  * SIGTERM (or SIGINT): unhealthy at once, no new connections, idle ones closed, in-flight requests and jobs
  * finished within SHUTDOWN_GRACE_SECONDS. Exit 0 when that happened, 1 when the grace ran out and requests were
- * cut off. A second signal exits at once, with 1.
+ * cut off. A second SIGINT exits at once, with 1; a second SIGTERM changes nothing.
  */
 function stopOnSignals(options: { env: Env; drainer: Drainer; setPhase: (phase: Phase) => void; stopJobs: () => void }): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
-      console.warn(`${signal} again: exiting without waiting`);
+      // A SIGTERM relayed twice (a supervisor signalling the process group, and npm passing it on) must not cut
+      // the drain short; a second Ctrl-C is someone who does not want to wait.
+      if (signal !== "SIGINT") return;
+      console.warn("SIGINT again: exiting without waiting");
       process.exit(1);
     }
     stopping = true;

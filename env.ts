@@ -76,6 +76,12 @@ const rawSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DATABASE_STARTUP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(15),
+  // Read by lib/log/logger.ts straight from the environment (it must log before, and without, a valid
+  // configuration); validated here so that a misspelt value stops start-up like any other.
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  METRICS_ALLOW: optionalString,
 });
 
 export type Env = {
@@ -110,6 +116,8 @@ export type Env = {
   databaseStartupTimeoutSeconds: number;
   /** After SIGTERM, how long in-flight requests and jobs may take before the process exits anyway (non-zero). */
   shutdownGraceSeconds: number;
+  /** Who may read GET /metrics: a bearer token, and addresses or CIDR ranges (loopback by default, locally). */
+  metrics: { token: string | undefined; allow: string[] };
 };
 
 export class ConfigError extends Error {
@@ -177,6 +185,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     databaseStatementTimeoutMs: raw.DATABASE_STATEMENT_TIMEOUT_MS,
     databaseStartupTimeoutSeconds: raw.DATABASE_STARTUP_TIMEOUT_SECONDS,
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE_SECONDS,
+    metrics: {
+      token: raw.METRICS_TOKEN,
+      allow: (raw.METRICS_ALLOW ?? (production ? "" : "127.0.0.1,::1"))
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    },
   };
 }
 

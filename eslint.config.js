@@ -17,7 +17,7 @@ const edges = (layer, message) => ({ group: ["@/app/*", "@/components/*", ...lay
 const layerRules = (...patterns) => ({ "@typescript-eslint/no-restricted-imports": ["error", { patterns: [noParentImports, ...patterns] }] });
 
 export default tseslint.config(
-  { ignores: ["packages/*/dist/**", ".next/**", "node_modules/**", ".data/**", "db/migrations/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  { ignores: ["packages/*/dist/**", ".next/**", "node_modules/**", ".data/**", "db/migrations/**", "next-env.d.ts", "test-results/**", "playwright-report/**", ".stryker-tmp/**", "reports/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

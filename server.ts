@@ -12,9 +12,10 @@ import { waitForDatabase } from "@/db/wait-for-database";
 import { ConfigError, getEnv, type Env } from "./env";
 import { bootstrap } from "@/lib/bootstrap/bootstrap";
 import { createTextDeliverer } from "@/lib/delivery/create-deliverer";
-import { describeError } from "@/lib/log/log-failure";
+import { describeError, logFailure } from "@/lib/log/log-failure";
 import { redactQueryErrors } from "@/lib/log/redact-console";
 import { remindExpiring } from "@/lib/mappings/remind-expiring";
+import { flushUsage } from "@/lib/metrics/usage";
 import { closeSharedRedis } from "@/lib/rate-limit/redis-client";
 import { now } from "@/lib/clock";
 import { createTrustedProxyList } from "@/http/client-ip";
@@ -26,6 +27,8 @@ import type { WebHandler } from "@/http/serve-web-handler";
 import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
 
+const USAGE_FLUSH_MS = 10_000;
+
 /** Ends the process with a message for the operator; the exit code says it failed. */
 function fail(message: string): never {
   console.error(`mimi-discovery cannot start.\n${message}`);
@@ -36,6 +39,7 @@ function loadEnv(): Env {
   try {
     const env = getEnv();
     createTrustedProxyList(env.trustedProxies);
+    createTrustedProxyList(env.metrics.allow, "METRICS_ALLOW");
     return env;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof Error) fail(`${error.message}\nSee README.md, "Configuration".`);
@@ -92,6 +96,14 @@ function startReminders(env: Env, drainer: Drainer): () => void {
   };
 }
 
+/** The dashboard's usage counts, added to the database every few seconds (and kept for later if it is down). */
+function flushUsageNow(): Promise<void> {
+  return flushUsage(getDb()).then(
+    () => {},
+    (error: unknown) => logFailure("usage flush", error),
+  );
+}
+
 /**
  * SIGTERM (or SIGINT): unhealthy at once, no new connections, idle ones closed, in-flight requests and jobs
  * finished within SHUTDOWN_GRACE_SECONDS. Exit 0 when that happened, 1 when the grace ran out and requests were
@@ -113,6 +125,8 @@ function stopOnSignals(options: { env: Env; drainer: Drainer; setPhase: (phase: 
     const grace = options.env.shutdownGraceSeconds;
     console.log(`${signal}: draining (${options.drainer.inFlight} requests in flight, up to ${grace} s)`);
     const outcome = await options.drainer.drain(grace * 1000);
+    // What the requests just counted, before the database client closes.
+    await Promise.race([flushUsageNow(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     await Promise.race([closeRawClient(getRawClient()), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
     closeSharedRedis();
     if (outcome.clean) {
@@ -144,6 +158,8 @@ async function main(): Promise<void> {
   redactQueryErrors();
   const env = loadEnv();
   const dev = process.argv.includes("--dev");
+  // Development reads its logs in a terminal; anything else hands them to a collector as JSON lines.
+  if (dev) process.env.LOG_FORMAT ??= "pretty";
   // Opens the database client now: with the embedded database, this takes its folder's lock (or says who has it).
   const raw = getRawClient();
   let phase: Phase = "starting";
@@ -167,6 +183,8 @@ async function main(): Promise<void> {
     directPost,
     directGet: healthRoutes({ origin: env.publicOrigin, phase: () => phase, dependencies: () => lookupDependencies(env, getDb), timeoutMs: env.databaseDeadlineMs }),
     serving: () => serving.handle !== undefined,
+    development: dev,
+    metrics: { token: env.metrics.token, allow: createTrustedProxyList(env.metrics.allow, "METRICS_ALLOW") },
   });
   const drainer = createDrainer(server);
   let stopJobs = () => {};
@@ -182,7 +200,13 @@ async function main(): Promise<void> {
   serving.handle = async (req, res) => nextHandler(req, res);
   if (phase === "starting") phase = "ready";
   console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
-  stopJobs = startReminders(env, drainer);
+  const stopReminders = startReminders(env, drainer);
+  const usage = setInterval(() => void flushUsageNow(), USAGE_FLUSH_MS);
+  usage.unref();
+  stopJobs = () => {
+    stopReminders();
+    clearInterval(usage);
+  };
 }
 
 main().catch((error: unknown) => {

@@ -23,7 +23,7 @@ export default defineConfig({
   test: {
     // Every test file in the repository, so that a new folder cannot be forgotten; e2e/ is Playwright's.
     include: ["**/*.test.ts"],
-    exclude: [...configDefaults.exclude, "e2e/**", ".next/**", ".data/**", "packages/*/dist/**"],
+    exclude: [...configDefaults.exclude, "e2e/**", ".next/**", ".data/**", "packages/*/dist/**", ".stryker-tmp/**", "reports/**"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -5,6 +5,7 @@ import type { FormState } from "@/web/form-state";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { CopyButton } from "./copy-button";
 
 /**
  * Issues an API key (an MSP's or a CSIP's) and shows it exactly once: it is stored only as a hash and cannot be
@@ -30,6 +31,9 @@ export function ApiKeyIssueForm({
           <code className="mt-2 block break-all rounded bg-white p-2 font-mono text-sm text-slate-900" data-testid="issued-key">
             {issued}
           </code>
+          <div className="mt-2">
+            <CopyButton text={issued} label="Copy the key" />
+          </div>
         </Alert>
       )}
       <input type="hidden" name={owner.name} value={owner.value} />

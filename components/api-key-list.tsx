@@ -4,11 +4,12 @@ import { useActionState } from "react";
 import type { FormState } from "@/web/form-state";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { DateTime } from "@/components/ui/date-time";
 
 export type ApiKeyRow = { id: string; label: string; prefix: string; createdAt: string; revokedAt: string | null };
 
 function when(iso: string) {
-  return <time dateTime={iso}>{new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</time>;
+  return <DateTime value={iso} />;
 }
 
 /** An owner's API keys by their visible prefix, with a revoke button for each live one. */

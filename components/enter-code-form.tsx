@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { formatTimeOfDay } from "@/components/ui/date-time";
 
 const CHANNEL_TEXT = { sms: "by text message", voice: "by a voice call", email: "by email" } as const;
 
@@ -25,6 +26,7 @@ export function EnterCodeForm({
   idPrefix,
   submitLabel,
   startOverLabel = "Use a different number or email",
+  onlyIfKnown = false,
 }: {
   challenge: ChallengeView;
   verifyAction: (state: FormState, formData: FormData) => Promise<FormState>;
@@ -33,14 +35,24 @@ export function EnterCodeForm({
   idPrefix: string;
   submitLabel: string;
   startOverLabel?: string;
+  /** The code went out only if the identifier belongs where the person says (the step-up): say so, honestly. */
+  onlyIfKnown?: boolean;
 }) {
   const [state, verify] = useActionState(verifyAction, {});
   const [resendState, resend] = useActionState(resendAction, {});
-  const expires = new Date(challenge.expiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const expires = formatTimeOfDay(challenge.expiresAt);
   return (
     <div className="flex flex-col gap-4">
       <p className="text-sm text-slate-700">
-        We sent a 6-digit code {CHANNEL_TEXT[challenge.channel]} to <strong>{challenge.maskedIdentifier}</strong>.
+        {onlyIfKnown ? (
+          <>
+            If <strong>{challenge.maskedIdentifier}</strong> is on this account, we sent it a 6-digit code {CHANNEL_TEXT[challenge.channel]}.
+          </>
+        ) : (
+          <>
+            We sent a 6-digit code {CHANNEL_TEXT[challenge.channel]} to <strong>{challenge.maskedIdentifier}</strong>.
+          </>
+        )}
         {challenge.open && <> It works once, until {expires}.</>}
       </p>
       {!challenge.open && !state.message && !state.errors && (

@@ -101,7 +101,8 @@ export const identifiers = pgTable(
 
 // --- One-time codes. A challenge is one sign-in attempt (or one re-authentication, or one added identifier).
 
-export const otpPurposes = ["sign_in", "add_identifier", "reauthenticate"] as const;
+// step_up: a code to another of an account's identifiers, asked for after a code sign-in that cannot open it alone.
+export const otpPurposes = ["sign_in", "add_identifier", "reauthenticate", "step_up"] as const;
 export const otpChannels = ["sms", "voice", "email"] as const;
 
 export const otpChallenges = pgTable(
@@ -153,6 +154,34 @@ export const devOutbox = pgTable(
     createdAt: timestamptz("created_at").notNull(),
   },
   (table) => [index("dev_outbox_created_idx").on(table.createdAt)],
+);
+
+/**
+ * A code sign-in that proved an identifier but may not open its account alone (the account has a passkey, or the
+ * identifier was not proven for a long time, so its holder may be someone new). It waits here for the next step:
+ * the account's passkey, a code to another of its identifiers, or "I am the new holder". Nothing of the account is
+ * shown or changed meanwhile. The browser holds the token; only its SHA-256 is stored. Deleted when answered.
+ */
+export const stepUpReasons = ["passkey", "long_absence"] as const;
+
+export const signInStepUps = pgTable(
+  "sign_in_step_ups",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tokenHash: text("token_hash").notNull(),
+    /** The identifier the code proved, and the account that held it when the code was entered. */
+    identifier: text("identifier").notNull(),
+    lineType: text("line_type"),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reason: text("reason", { enum: stepUpReasons }).notNull(),
+    /** The code sent to another of the account's identifiers, when one was asked for. */
+    codeChallengeId: uuid("code_challenge_id").references(() => otpChallenges.id, { onDelete: "set null" }),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+  },
+  (table) => [uniqueIndex("sign_in_step_ups_token_idx").on(table.tokenHash), index("sign_in_step_ups_expires_idx").on(table.expiresAt)],
 );
 
 // --- The DP's registry of messaging service providers.
@@ -240,13 +269,23 @@ export const passkeys = pgTable(
     backupEligible: boolean("backup_eligible").notNull(),
     backupState: boolean("backup_state").notNull(),
     name: text("name").notNull(),
+    /**
+     * Set: this passkey signs the mappings of that one identifier, and the identifier's mappings are signed by its
+     * own passkeys only, so an MSP cannot tell from two mappings' keys that one person holds both identifiers.
+     * Null: the account's passkey, for every identifier that has none of its own. Both sign the person in.
+     */
+    identifierId: uuid("identifier_id").references(() => identifiers.id, { onDelete: "cascade" }),
     createdAt: timestamptz("created_at").notNull(),
     lastUsedAt: timestamptz("last_used_at"),
   },
-  (table) => [uniqueIndex("passkeys_credential_idx").on(table.credentialId), index("passkeys_user_idx").on(table.userId)],
+  (table) => [
+    uniqueIndex("passkeys_credential_idx").on(table.credentialId),
+    index("passkeys_user_idx").on(table.userId),
+    index("passkeys_identifier_idx").on(table.identifierId),
+  ],
 );
 
-export const webauthnPurposes = ["register", "authenticate", "sign_mapping", "remove_mapping"] as const;
+export const webauthnPurposes = ["register", "authenticate", "sign_mapping", "remove_mapping", "step_up"] as const;
 
 /** Server-side WebAuthn challenges: single use (deleted before verification), expiring within 5 minutes. */
 export const webauthnChallenges = pgTable("webauthn_challenges", {
@@ -254,7 +293,7 @@ export const webauthnChallenges = pgTable("webauthn_challenges", {
   challenge: text("challenge").notNull(), // base64url
   purpose: text("purpose", { enum: webauthnPurposes }).notNull(),
   userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
-  /** For sign_mapping: the canonical document whose digest is the challenge. */
+  /** For sign_mapping: the canonical document whose digest is the challenge; for step_up: the step-up's id. */
   payload: text("payload"),
   expiresAt: timestamptz("expires_at").notNull(),
   createdAt: timestamptz("created_at").notNull(),
@@ -411,6 +450,33 @@ export const tombstones = pgTable(
   (table) => [uniqueIndex("tombstones_mapping_idx").on(table.mappingId), index("tombstones_csi_idx").on(table.csi)],
 );
 
+export const identifierLockReasons = ["subscriber_protection", "suspected_fraud", "ownership_dispute"] as const;
+
+/**
+ * A CSIP's lock on one of its identifiers: while it holds (not lifted, and the CSIP still has authority over the
+ * identifier), nobody can take the identifier from the account that holds it by proving it with a code.
+ */
+export const identifierLocks = pgTable(
+  "identifier_locks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    csi: text("csi").notNull(),
+    csipId: uuid("csip_id")
+      .notNull()
+      .references(() => csips.id),
+    reason: text("reason", { enum: identifierLockReasons }).notNull(),
+    lockedAt: timestamptz("locked_at").notNull(),
+    lockedBy: text("locked_by").references(() => users.id, { onDelete: "set null" }),
+    liftedAt: timestamptz("lifted_at"),
+    liftedBy: text("lifted_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (table) => [
+    // One standing lock per identifier and CSIP: locking again changes its reason instead of stacking locks.
+    uniqueIndex("identifier_locks_standing_idx").on(table.csi, table.csipId).where(sql`${table.liftedAt} is null`),
+    index("identifier_locks_csip_idx").on(table.csipId, table.lockedAt),
+  ],
+);
+
 /** First answers to idempotent CSIP requests: the same key replays them; the same key with another body is 409. */
 export const idempotencyRecords = pgTable(
   "idempotency_records",
@@ -462,3 +528,27 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export type Csip = typeof csips.$inferSelect;
 export type CsipClaim = typeof csipClaims.$inferSelect;
 export type Tombstone = typeof tombstones.$inferSelect;
+export type SignInStepUp = typeof signInStepUps.$inferSelect;
+export type StepUpReason = (typeof stepUpReasons)[number];
+export type IdentifierLock = typeof identifierLocks.$inferSelect;
+export type IdentifierLockReason = (typeof identifierLockReasons)[number];
+
+// --- Usage, for the operator's dashboard: counts per MSP and hour, never what was looked up.
+
+/**
+ * How much each MSP used the API in each hour. Instances add their counts every few seconds (lib/metrics/usage.ts),
+ * so every instance's traffic is in one place; `msp_id` is empty for refusals that came before a key was known.
+ */
+export const usageHourly = pgTable(
+  "usage_hourly",
+  {
+    hour: timestamptz("hour").notNull(),
+    mspId: text("msp_id").notNull(),
+    requests: integer("requests").notNull().default(0),
+    identifiers: integer("identifiers").notNull().default(0),
+    rateLimited: integer("rate_limited").notNull().default(0),
+    unavailable: integer("unavailable").notNull().default(0),
+    tokensIssued: integer("tokens_issued").notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.hour, table.mspId] })],
+);

@@ -137,6 +137,15 @@ test.describe("CSIP console", () => {
     const problem = (await tooBig.json()) as { code: string; detail: string };
     expect(problem.code).toBe("payload_too_large");
     expect(problem.detail).toContain("larger than 2 MB");
+    // A long file's answer streams progress before its result (what the page's progress bar shows).
+    const longFile = `csi,reason\n${Array.from({ length: 2_000 }, (_, index) => `row${index}@elsewhere.example,other`).join("\n")}\n`;
+    const streamed = await admin.request.post(uploadUrl, { headers: { "content-type": "text/csv", origin: new URL(admin.url()).origin }, data: longFile });
+    expect(streamed.headers()["content-type"]).toBe("application/x-ndjson");
+    const lines = (await streamed.text()).trim().split("\n").map((line) => JSON.parse(line) as { progress?: { done: number; total: number }; result?: { summary: { rows: number } } });
+    const progress = lines.filter((line) => line.progress).map((line) => line.progress!);
+    expect(progress.length).toBeGreaterThan(10);
+    expect(progress.every((step, index) => step.total === 2_000 && (index === 0 || step.done > progress[index - 1]!.done))).toBe(true);
+    expect(lines.at(-1)!.result!.summary.rows).toBe(2_000);
     const crossSite = await admin.request.post(uploadUrl, { headers: { "content-type": "text/csv", origin: "https://evil.example" }, data: file });
     expect(crossSite.status()).toBe(403);
     expect(((await crossSite.json()) as { code: string }).code).toBe("forbidden");
@@ -198,11 +207,14 @@ test.describe("CSIP console", () => {
     await adminContext.close();
   });
 
-  test("the console does not exist for someone who administers no CSIP", async ({ page, clientIp, unique, users }) => {
+  test("someone who administers no CSIP is told what the console is, and no CSIP's pages exist for them", async ({ page, clientIp, unique, users, checkA11y }) => {
     void clientIp;
     await users.create({ identifier: `not-a-csip.${unique}@example.com` });
     await page.goto("/account");
-    expect((await page.goto("/csip"))?.status()).toBe(404);
+    expect((await page.goto("/csip"))?.status()).toBe(200);
+    await expect(page.getByRole("heading", { name: "For telcos and email providers" })).toBeVisible();
+    await expect(page.getByText("ask the operator of this Discovery Provider to register your company")).toBeVisible();
+    await checkA11y(page);
     expect((await page.goto("/csip/123e4567-e89b-42d3-a456-426614174000/removals"))?.status()).toBe(404);
     const upload = await page.request.post("/csip/123e4567-e89b-42d3-a456-426614174000/removals/upload", {
       headers: { "content-type": "text/csv", origin: new URL(page.url()).origin },

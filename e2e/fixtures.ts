@@ -1,4 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
+import { cspViolations, watchContentSecurityPolicy } from "./csp";
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 
 let counter = 0;
@@ -13,6 +14,8 @@ async function callHook<T>(request: APIRequestContext, path: string, data: objec
   return (await response.json()) as T;
 }
 
+export type Users = { create: (options?: { identifier?: string; operator?: boolean; context?: BrowserContext }) => Promise<TestUser> };
+
 /** A unique address per test (behind the trusted loopback proxy), unique identifiers, and helpers. */
 export const test = base.extend<{
   clientIp: string;
@@ -23,11 +26,17 @@ export const test = base.extend<{
    * Recipients made the way a person becomes one (a code requested and entered, by the server's own lib functions)
    * and signed in in this test's page; deleted after the test. In the style of cal.com's `users` fixture.
    */
-  users: { create: (options?: { identifier?: string; operator?: boolean; context?: BrowserContext }) => Promise<TestUser> };
+  users: Users;
   checkA11y: (page: Page) => Promise<void>;
   /** A CDP virtual authenticator (CTAP2, resident keys, user verification) attached to the page. */
-  authenticator: { credentialCount: () => Promise<number> };
+  authenticator: { credentialCount: () => Promise<number>; credentialIds: () => Promise<string[]> };
 }>({
+  // Every page of every test reports Content-Security-Policy violations, and a test with one fails.
+  page: async ({ page }, use) => {
+    await watchContentSecurityPolicy(page);
+    await use(page);
+    expect(cspViolations(page), "the browser reported Content-Security-Policy violations").toEqual([]);
+  },
   authenticator: async ({ page }, use) => {
     const client = await page.context().newCDPSession(page);
     await client.send("WebAuthn.enable");
@@ -41,8 +50,11 @@ export const test = base.extend<{
         automaticPresenceSimulation: true,
       },
     });
+    const credentials = async () => (await client.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
     await use({
-      credentialCount: async () => (await client.send("WebAuthn.getCredentials", { authenticatorId })).credentials.length,
+      credentialCount: async () => (await credentials()).length,
+      // CDP gives ids in standard base64; WebAuthn JSON and mappings carry them in base64url.
+      credentialIds: async () => (await credentials()).map((credential) => Buffer.from(credential.credentialId, "base64").toString("base64url")),
     });
     await client.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId });
   },
@@ -102,6 +114,15 @@ export const test = base.extend<{
 });
 
 export { expect };
+
+/**
+ * Signs out and waits until the header says so: a navigation started before the sign-out action has answered can
+ * cancel it, and the next page would then still see the session.
+ */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
+}
 
 /** Types an identifier on the sign-in page and asks for a code. */
 export async function requestSignInCode(page: Page, identifier: string): Promise<void> {

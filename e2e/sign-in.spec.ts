@@ -1,4 +1,4 @@
-import { enterCode, expect, otherCode, requestSignInCode, test } from "./fixtures";
+import { enterCode, expect, otherCode, requestSignInCode, signOut, test } from "./fixtures";
 
 test.describe("sign-in with a one-time code", () => {
   test("the landing page says what the service is and for whom", async ({ page, checkA11y }) => {
@@ -22,8 +22,7 @@ test.describe("sign-in with a one-time code", () => {
     await expect(page.getByText("Welcome! Your account is ready.")).toBeVisible();
     await expect(page.getByRole("region", { name: "Your identifiers" }).getByRole("listitem").filter({ hasText: email })).toHaveCount(1);
     await checkA11y(page);
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await expect(page.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
+    await signOut(page);
     await page.goto("/account");
     await expect(page).toHaveURL(/\/sign-in/);
   });
@@ -35,7 +34,7 @@ test.describe("sign-in with a one-time code", () => {
     await expect(page.getByText("by text message")).toBeVisible();
     await enterCode(page, await outbox.codeFor(mobile));
     await expect(page).toHaveURL(/\/account/);
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
 
     await requestSignInCode(page, "+44 20 7946 0958");
     await expect(page.getByText("by a voice call")).toBeVisible();

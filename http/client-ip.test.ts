@@ -51,6 +51,17 @@ describe("createAppServer", () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     expect(body).toBe("127.0.0.1");
   });
+
+  it("replaces a client-set X-Forwarded-Host with the public origin's host, which server actions check Origin against", async () => {
+    const server = createAppServer((req, res) => {
+      res.end(String(req.headers["x-forwarded-host"]));
+    }, { trustedProxies: createTrustedProxyList(["127.0.0.1"]), requireHttps: false, publicOrigin: "https://dp.example" });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const body = await fetch(`http://127.0.0.1:${port}/sign-in`, { headers: { "x-forwarded-host": "evil.example" } }).then((response) => response.text());
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(body).toBe("dp.example");
+  });
 });
 
 describe("createAppServer in production", () => {

@@ -3,12 +3,13 @@ import { BlockList, isIP } from "node:net";
 /** The header the custom server sets on every request; any value a client sent under this name is replaced. */
 export const CLIENT_IP_HEADER = "x-mimi-client-ip";
 
-export function createTrustedProxyList(entries: string[]): BlockList {
+/** A list of addresses and CIDR ranges from a setting; a bad entry is an error that names the setting. */
+export function createTrustedProxyList(entries: string[], setting = "TRUSTED_PROXIES"): BlockList {
   const list = new BlockList();
   for (const entry of entries) {
     const [address = "", prefix] = entry.split("/");
     const family = isIP(address) === 6 ? "ipv6" : "ipv4";
-    if (!isIP(address)) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+    if (!isIP(address)) throw new Error(`${setting}: "${entry}" is not an IP address or CIDR range`);
     if (prefix === undefined) list.addAddress(address, family);
     else list.addSubnet(address, Number(prefix), family);
   }
@@ -47,4 +48,10 @@ export function resolveClientIp(
     if (!isTrusted(trustedProxies, hop)) return hop;
   }
   return peer;
+}
+
+/** Whether the connection itself (the socket's peer, never a header) comes from an address on `list`. */
+export function peerIsListed(remoteAddress: string | undefined, list: BlockList): boolean {
+  const peer = (remoteAddress ?? "").replace(/^::ffff:/u, "");
+  return peer !== "" && list.check(peer, peer.includes(":") ? "ipv6" : "ipv4");
 }

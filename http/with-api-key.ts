@@ -7,6 +7,7 @@ import { getBucketStore } from "./bucket-store";
 import { now as clockNow } from "@/lib/clock";
 import { ApiError, problemResponse, toApiError } from "./problem";
 import { PROBLEM_DETAILS } from "./problem-details";
+import { observeRequest, unavailableDependency, type ApiRoute } from "./observe-request";
 import { rateLimitHeaders } from "./rate-limit-headers";
 
 export type ApiContext<Owner extends AuthenticatedKey["ownerKind"]> = {
@@ -26,11 +27,19 @@ export type ApiContext<Owner extends AuthenticatedKey["ownerKind"]> = {
  */
 export function withApiKey<Owner extends AuthenticatedKey["ownerKind"]>(
   owner: Owner,
+  route: ApiRoute,
   handler: (context: ApiContext<Owner>) => Promise<Response>,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
+    const started = performance.now();
     const origin = getEnv().publicOrigin;
     let limitHeaders: Record<string, string> = {};
+    let mspId: string | null = null;
+    let charged = 0;
+    const observed = (response: Response, error?: unknown) => {
+      observeRequest({ route, status: response.status, seconds: (performance.now() - started) / 1000, mspId, identifiers: charged, dependency: unavailableDependency(error), now: clockNow() });
+      return response;
+    };
     try {
       const token = /^Bearer ([^\s]+)$/u.exec(request.headers.get("authorization") ?? "")?.[1];
       if (!token) throw new ApiError("unauthorized", PROBLEM_DETAILS.missingApiKey, { "www-authenticate": "Bearer" });
@@ -41,6 +50,7 @@ export function withApiKey<Owner extends AuthenticatedKey["ownerKind"]>(
         throw new ApiError("forbidden", owner === "msp" ? PROBLEM_DETAILS.csipKeyForLookup : PROBLEM_DETAILS.mspKeyForCsipRoute);
       }
       const now = clockNow();
+      if (key.ownerKind === "msp") mspId = key.mspId;
       const charge = async (cost: number) => {
         if (key.ownerKind !== "msp") return;
         const taken = await getBucketStore().take(`lookup:${key.mspId}`, cost, key.policy, now);
@@ -54,14 +64,15 @@ export function withApiKey<Owner extends AuthenticatedKey["ownerKind"]>(
             taken.retryAfterSeconds === null ? {} : { "retry-after": String(taken.retryAfterSeconds) },
           );
         }
+        charged += cost;
       };
       const response = await handler({ request, db, now, key: key as ApiContext<Owner>["key"], charge });
       for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
-      return response;
+      return observed(response);
     } catch (error) {
       const refusal = toApiError(error);
       // A refusal after a charge still tells the caller where its bucket stands.
-      return problemResponse(origin, new ApiError(refusal.code, refusal.detail, { ...limitHeaders, ...refusal.headers }, refusal.extra));
+      return observed(problemResponse(origin, new ApiError(refusal.code, refusal.detail, { ...limitHeaders, ...refusal.headers }, refusal.extra)), error);
     }
   };
 }

@@ -3,6 +3,7 @@ import { IdentifierError } from "@mimi-discovery/msp-kit";
 import { isDatabaseUnavailable } from "@/db/errors";
 import { DomainError } from "@/lib/errors/domain-error";
 import { logFailure } from "@/lib/log/log-failure";
+import { getMetrics } from "@/lib/metrics/metrics";
 
 export const UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Nothing was changed; please try again shortly.";
 export const UNEXPECTED_MESSAGE = "Something went wrong on our side. Nothing was changed; please try again.";
@@ -13,7 +14,11 @@ export const UNEXPECTED_MESSAGE = "Something went wrong on our side. Nothing was
  * error's class is logged: messages and causes can carry identifiers.
  */
 export function describeActionError(error: unknown, action: string): string {
-  if (isDatabaseUnavailable(error) || (error instanceof DomainError && error.kind === "unavailable")) return UNAVAILABLE_MESSAGE;
+  if (isDatabaseUnavailable(error)) {
+    getMetrics().databaseErrors.inc();
+    return UNAVAILABLE_MESSAGE;
+  }
+  if (error instanceof DomainError && error.kind === "unavailable") return UNAVAILABLE_MESSAGE;
   if (error instanceof DomainError || error instanceof IdentifierError) return error.message;
   logFailure(action, error);
   return UNEXPECTED_MESSAGE;

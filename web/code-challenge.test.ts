@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
 import { createAppHarness } from "@/test/support/app-harness";
+import { captureLog } from "@/test/support/capture-log";
 import { startSmtpSink } from "@/test/support/smtp-sink";
 import { startCodeChallenge } from "./code-challenge";
 
@@ -33,15 +34,17 @@ describe("a code that cannot be delivered", () => {
     const printed: unknown[][] = [];
     const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void printed.push(args));
     const warn = vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void printed.push(args));
+    const log = captureLog();
     try {
       const state = await startCodeChallenge({ csi: parseIdentifier(RECIPIENT), purpose: "sign_in", field: "identifier" });
       expect(state).toMatchObject({ tone: "error", message: expect.stringMatching(/could not be sent/u) });
     } finally {
       spy.mockRestore();
       warn.mockRestore();
+      log.restore();
     }
-    expect(printed.length).toBeGreaterThan(0);
-    const logged = printed.map((args) => args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg) ?? String(arg))).join(" ")).join("\n");
+    expect(log.count).toBeGreaterThan(0);
+    const logged = [log.text(), ...printed.map((args) => args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg) ?? String(arg))).join(" "))].join("\n");
     expect(logged).toContain("code delivery");
     expect(logged).not.toMatch(/grace|hopper/iu);
   });

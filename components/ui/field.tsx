@@ -2,8 +2,9 @@
 export type FieldWiring = { "aria-invalid"?: true; "aria-describedby"?: string };
 
 /**
- * A label, an optional hint, one control and its error beside it: the shell every labelled input and select
- * shares, so the accessibility wiring exists once.
+ * A label, one control, an optional hint under it and its error beside it: the shell every labelled input and select
+ * shares, so the accessibility wiring exists once. The hint sits under the control so that fields side by side keep
+ * their controls on one line whether or not each has a hint.
  */
 export function Field({
   id,
@@ -28,12 +29,12 @@ export function Field({
       <label htmlFor={id} className="text-sm font-medium text-slate-900">
         {label}
       </label>
+      {children({ ...(error ? { "aria-invalid": true as const } : {}), ...(describedBy ? { "aria-describedby": describedBy } : {}) })}
       {hint && (
         <p id={hintId} className="text-sm text-slate-600">
           {hint}
         </p>
       )}
-      {children({ ...(error ? { "aria-invalid": true as const } : {}), ...(describedBy ? { "aria-describedby": describedBy } : {}) })}
       {error && (
         <p id={errorId} className="text-sm font-medium text-red-700">
           {error}

@@ -25,6 +25,7 @@ async function signIn(otp: ReturnType<typeof createOtpHarness>, identifier: stri
   const { challengeId } = await otp.request(identifier);
   const outcome = await signInWithCode({ db: testDb.db, keys: testKeys, challengeId, code: otp.lastCode(), now: otp.now(), previousSessionToken });
   if (!outcome.ok) throw new Error(`sign-in failed: ${outcome.reason}`);
+  if (outcome.status !== "signed_in") throw new Error("sign-in asked for a step-up");
   return outcome;
 }
 
@@ -87,7 +88,7 @@ describe("signInWithCode", () => {
       signInWithCode({ db: testDb.db, keys: testKeys, challengeId: b.challengeId, code: codeB, now: otp.now() }),
     ]);
     expect(first.ok && second.ok).toBe(true);
-    expect(first.ok && second.ok && first.userId === second.userId).toBe(true);
+    expect(first.ok && second.ok && first.status === "signed_in" && second.status === "signed_in" && first.userId === second.userId).toBe(true);
     expect(await testDb.db.select().from(users)).toHaveLength(1);
   });
 });

@@ -23,7 +23,8 @@ export async function addIdentifierWithCode(options: {
   return withTransaction(db, async (tx) => {
     const outcome = await consumeCode({ tx, keys, challengeId, code, purpose: "add_identifier", userId, now });
     if (!outcome.ok) return outcome;
-    const notice = await claimIdentifier(tx, { userId, challenge: outcome.challenge, now, issuer: options.issuer, sealingKey: options.sealingKey });
+    const { identifier, lineType } = outcome.challenge;
+    const notice = await claimIdentifier(tx, { userId, identifier: { uri: identifier, lineType }, now, issuer: options.issuer, sealingKey: options.sealingKey });
     await recordAudit(tx, { at: now, actorUserId: userId, actorKind: "recipient", action: "identifier.added", subjectType: "identifier", subjectId: outcome.challenge.identifier });
     return { ok: true, uri: outcome.challenge.identifier, notice };
   });

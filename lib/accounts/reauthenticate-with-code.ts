@@ -28,6 +28,8 @@ export async function reauthenticateWithCode(options: {
       .from(identifiers)
       .where(and(eq(identifiers.uri, outcome.challenge.identifier), eq(identifiers.userId, userId)));
     if (!owned) return { ok: false, reason: "unknown" };
+    // A code entered by the account's holder is a fresh proof of the identifier (lib/accounts/sign-in-policy.ts).
+    await tx.update(identifiers).set({ verifiedAt: now }).where(eq(identifiers.id, owned.id));
     await tx
       .update(sessions)
       .set({ reauthenticatedAt: now })

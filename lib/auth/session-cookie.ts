@@ -15,3 +15,4 @@ export function cookieName(publicOrigin: string, name: string): string {
 
 export const sessionCookieName = (publicOrigin: string) => cookieName(publicOrigin, "mimi.session");
 export const challengeCookieName = (publicOrigin: string, purpose: string) => cookieName(publicOrigin, `mimi.otp.${purpose}`);
+export const stepUpCookieName = (publicOrigin: string) => cookieName(publicOrigin, "mimi.step_up");

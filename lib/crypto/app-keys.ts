@@ -8,6 +8,8 @@ export type AppKeys = {
   buckets: Buffer;
   /** Seals the DP's private signing keys at rest. */
   sealing: Buffer;
+  /** Keys the identifiers that audit rows name by digest (refused removals), so the log holds none in clear. */
+  audit: Buffer;
 };
 
 export function deriveAppKeys(secret: string): AppKeys {
@@ -15,5 +17,6 @@ export function deriveAppKeys(secret: string): AppKeys {
     otp: deriveKey(secret, "otp-code-hash v1"),
     buckets: deriveKey(secret, "rate-limit-bucket v1"),
     sealing: deriveKey(secret, "signing-key-seal v1"),
+    audit: deriveKey(secret, "audit-identifier v1"),
   };
 }

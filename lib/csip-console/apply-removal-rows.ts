@@ -1,9 +1,9 @@
 import type { Database } from "@/db/client";
 import { withTransaction } from "@/db/transaction";
-import { recordAudit } from "@/lib/audit/record-audit";
 import type { CsvRow } from "@/lib/csip/parse-removal-csv";
 import type { Notice } from "@/lib/notifications/notify";
 import { applyCsipRemovals, type ItemResult } from "@/lib/removals/apply-csip-removals";
+import { auditRefusedRemoval, auditRemovalRequest } from "@/lib/removals/audit-removal-request";
 
 export type RowOutcome = "removed" | "nothing_to_remove" | "ported" | "refused" | "invalid";
 
@@ -26,31 +26,53 @@ export async function applyRemovalRows(options: {
   rows: readonly CsvRow[];
   issuer: string;
   sealingKey: Buffer;
+  auditKey: Buffer;
   now: Date;
+  /** Rows done out of all rows, as the valid ones are applied (the refused ones are done at once). */
+  onProgress?: (done: number, total: number) => void;
 }): Promise<{ results: RowResult[]; summary: RemovalSummary; notices: Notice[] }> {
   const { db, csipId, userId, rows, now } = options;
   const valid = rows.flatMap((row) => (row.ok ? [row] : []));
+  const requestedBy = { via: "console", userId } as const;
   let itemResults: ItemResult[] = [];
   let notices: Notice[] = [];
-  if (valid.length > 0) {
+  if (rows.length > 0) {
     const items = valid.map((row) => ({
       csi: row.csi,
       reason: row.reason,
       ...(row.receivingCsip === undefined ? {} : { receiving_csip: row.receivingCsip }),
     }));
     ({ results: itemResults, notices } = await withTransaction(db, async (tx) => {
-      const applied = await applyCsipRemovals({ tx, csipId, items, issuer: options.issuer, sealingKey: options.sealingKey, now });
-      const count = applied.results.filter((result) => result.applied).length;
-      await recordAudit(tx, {
-        at: now,
-        actorUserId: userId,
-        actorKind: "csip",
-        action: "csip.removals_applied",
-        subjectType: "csip",
-        subjectId: csipId,
-        // Counts only: the identifiers are on each mapping's own audit row and tombstone.
-        details: { via: "console", rows: rows.length, applied: count },
-      });
+      // A row the reader refused is audited like an item the authority check refused: who, which, why.
+      for (const row of rows) {
+        if (row.ok) continue;
+        await auditRefusedRemoval(tx, {
+          auditKey: options.auditKey,
+          csipId,
+          requestedBy,
+          subject: { input: row.input },
+          refusal: "invalid_row",
+          reason: undefined,
+          position: { line: row.line },
+          now,
+        });
+      }
+      const applied =
+        items.length > 0
+          ? await applyCsipRemovals({
+              tx,
+              csipId,
+              items,
+              requestedBy,
+              lines: valid.map((row) => row.line),
+              issuer: options.issuer,
+              sealingKey: options.sealingKey,
+              auditKey: options.auditKey,
+              now,
+              onProgress: (done) => options.onProgress?.(rows.length - valid.length + done, rows.length),
+            })
+          : { results: [], notices: [] };
+      await auditRemovalRequest(tx, { csipId, requestedBy, items: rows.length, applied: applied.results.filter((result) => result.applied).length, now });
       return applied;
     }));
   }

@@ -161,7 +161,7 @@ describe("applyRemovalRows", () => {
       csv("csi,reason\n+33 6 95 00 00 01,other\n+33 6 98 00 00 01,other\nnot a number,other\n+33 6 95 00 00 02,gone\n+33695000003,released\n"),
     );
     if (!parsed.ok) throw new Error(parsed.error);
-    const { results, summary, notices } = await applyRemovalRows({ db: app.db, csipId, userId: admin, rows: parsed.rows, issuer: app.origin, sealingKey: testKeys.sealing, now: new Date() });
+    const { results, summary, notices } = await applyRemovalRows({ db: app.db, csipId, userId: admin, rows: parsed.rows, issuer: app.origin, sealingKey: testKeys.sealing, auditKey: testKeys.audit, now: new Date() });
 
     expect(results.map((row) => [row.line, row.input, row.outcome, row.applied])).toEqual([
       [2, "+33 6 95 00 00 01", "removed", true],
@@ -178,18 +178,21 @@ describe("applyRemovalRows", () => {
     expect(await statusOf(outside.id)).toBe("active");
     expect(notices).toEqual([]);
     const audit = await app.db.select().from(auditLog).where(and(eq(auditLog.action, "csip.removals_applied"), eq(auditLog.subjectId, csipId)));
-    expect(audit.map((row) => [row.actorUserId, row.details])).toEqual([[admin, { via: "console", rows: 5, applied: 2 }]]);
+    expect(audit.map((row) => [row.actorUserId, row.details])).toEqual([[admin, { via: "console", items: 5, applied: 2, refused: 3 }]]);
   });
 
-  it("opens no transaction when no row is valid", async () => {
+  it("applies nothing when no row is valid, and audits each refused row and the upload", async () => {
     const admin = await newUser();
     const csipId = await newCsip("Rows B", [{ kind: "e164_prefix", value: "+33696" }], admin);
     const parsed = await parseRemovalCsv(csv("csi,reason\nnope,other\n"));
     if (!parsed.ok) throw new Error(parsed.error);
-    const { results, summary } = await applyRemovalRows({ db: app.db, csipId, userId: admin, rows: parsed.rows, issuer: app.origin, sealingKey: testKeys.sealing, now: new Date() });
+    const { results, summary } = await applyRemovalRows({ db: app.db, csipId, userId: admin, rows: parsed.rows, issuer: app.origin, sealingKey: testKeys.sealing, auditKey: testKeys.audit, now: new Date() });
     expect(results).toHaveLength(1);
     expect(summary).toEqual({ rows: 1, applied: 0, refused: 1, removedMappings: 0 });
-    expect(await app.db.select().from(auditLog).where(and(eq(auditLog.action, "csip.removals_applied"), eq(auditLog.subjectId, csipId)))).toEqual([]);
+    const upload = await app.db.select().from(auditLog).where(and(eq(auditLog.action, "csip.removals_applied"), eq(auditLog.subjectId, csipId)));
+    expect(upload.map((row) => row.details)).toEqual([{ via: "console", items: 1, applied: 0, refused: 1 }]);
+    const refused = (await app.db.select().from(auditLog).where(eq(auditLog.action, "csip.removal_refused"))).filter((row) => row.details.csip === csipId);
+    expect(refused.map((row) => [row.details.line, row.details.refusal])).toEqual([[2, "invalid_row"]]);
   });
 
   it("rolls every row back when the transaction fails", async () => {
@@ -202,7 +205,7 @@ describe("applyRemovalRows", () => {
     // (a foreign key), so the removal before it must not stay either.
     const unknownUser = "00000000-0000-4000-8000-000000000000";
     await expect(
-      applyRemovalRows({ db: app.db, csipId, userId: unknownUser, rows: parsed.rows, issuer: app.origin, sealingKey: testKeys.sealing, now: new Date() }),
+      applyRemovalRows({ db: app.db, csipId, userId: unknownUser, rows: parsed.rows, issuer: app.origin, sealingKey: testKeys.sealing, auditKey: testKeys.audit, now: new Date() }),
     ).rejects.toThrow();
     expect(await statusOf(mapping.id)).toBe("active");
   });
@@ -214,22 +217,22 @@ describe("reportPortOut", () => {
     const donor = await newCsip("Donor P", [{ kind: "e164_prefix", value: "+3369811" }], admin);
     const receiver = await newCsip("Receiver P");
     const mapping = await app.publishFor("+33 6 98 11 00 01");
-    const { result } = await reportPortOut({ db: app.db, csipId: donor, userId: admin, csi: "tel:+33698110001", input: "+33 6 98 11 00 01", receivingCsipId: receiver, issuer: app.origin, sealingKey: testKeys.sealing, now: new Date() });
+    const { result } = await reportPortOut({ db: app.db, csipId: donor, userId: admin, csi: "tel:+33698110001", input: "+33 6 98 11 00 01", receivingCsipId: receiver, issuer: app.origin, sealingKey: testKeys.sealing, auditKey: testKeys.audit, now: new Date() });
     expect(result).toMatchObject({ outcome: "ported", applied: true, removed: 0 });
     expect(await statusOf(mapping.id)).toBe("active");
     expect(await app.db.select({ from: portRecords.fromCsipId, to: portRecords.toCsipId }).from(portRecords).where(eq(portRecords.csi, "tel:+33698110001"))).toEqual([
       { from: donor, to: receiver },
     ]);
-    const again = await reportPortOut({ db: app.db, csipId: donor, userId: admin, csi: "tel:+33698110001", input: "+33698110001", receivingCsipId: null, issuer: app.origin, sealingKey: testKeys.sealing, now: new Date() });
+    const again = await reportPortOut({ db: app.db, csipId: donor, userId: admin, csi: "tel:+33698110001", input: "+33698110001", receivingCsipId: null, issuer: app.origin, sealingKey: testKeys.sealing, auditKey: testKeys.audit, now: new Date() });
     expect(again.result).toMatchObject({ outcome: "refused", applied: false });
   });
 
   it("refuses a number outside the CSIP's authority and a receiver that is itself", async () => {
     const admin = await newUser();
     const donor = await newCsip("Donor Q", [{ kind: "e164_prefix", value: "+3369812" }], admin);
-    const outside = await reportPortOut({ db: app.db, csipId: donor, userId: admin, csi: "tel:+33695123456", input: "+33695123456", receivingCsipId: null, issuer: app.origin, sealingKey: testKeys.sealing, now: new Date() });
+    const outside = await reportPortOut({ db: app.db, csipId: donor, userId: admin, csi: "tel:+33695123456", input: "+33695123456", receivingCsipId: null, issuer: app.origin, sealingKey: testKeys.sealing, auditKey: testKeys.audit, now: new Date() });
     expect(outside.result).toMatchObject({ outcome: "refused", applied: false });
-    const self = await reportPortOut({ db: app.db, csipId: donor, userId: admin, csi: "tel:+33698120001", input: "+33698120001", receivingCsipId: donor, issuer: app.origin, sealingKey: testKeys.sealing, now: new Date() });
+    const self = await reportPortOut({ db: app.db, csipId: donor, userId: admin, csi: "tel:+33698120001", input: "+33698120001", receivingCsipId: donor, issuer: app.origin, sealingKey: testKeys.sealing, auditKey: testKeys.audit, now: new Date() });
     expect(self.result).toMatchObject({ outcome: "invalid", applied: false });
     expect(await app.db.select().from(portRecords).where(eq(portRecords.fromCsipId, donor))).toEqual([]);
   });

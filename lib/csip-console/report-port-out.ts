@@ -24,6 +24,7 @@ export async function reportPortOut(options: {
   receivingCsipId: string | null;
   issuer: string;
   sealingKey: Buffer;
+  auditKey: Buffer;
   now: Date;
 }): Promise<{ result: RowResult; notices: Notice[] }> {
   const { results, notices } = await applyRemovalRows({
@@ -42,6 +43,7 @@ export async function reportPortOut(options: {
     ],
     issuer: options.issuer,
     sealingKey: options.sealingKey,
+    auditKey: options.auditKey,
     now: options.now,
   });
   return { result: results[0]!, notices };

@@ -4,6 +4,7 @@ const PURPOSE_TEXT: Record<OtpPurpose, string> = {
   sign_in: "sign in to",
   add_identifier: "add this identifier to your account on",
   reauthenticate: "confirm it is you on",
+  step_up: "confirm a sign-in to your account on",
 };
 
 /**

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startSmtpSink } from "@/test/support/smtp-sink";
 import { sendEmail } from "@/lib/delivery/send-email";
+import { captureLog } from "@/test/support/capture-log";
 import { describeError, logFailure } from "./log-failure";
 
 const RECIPIENT = "ada.lovelace@example.com";
@@ -42,8 +43,12 @@ describe("describeError", () => {
   });
 
   it("logs one line with the event and that account only", () => {
-    const printed = vi.spyOn(console, "error").mockImplementation(() => {});
-    logFailure("code delivery", Object.assign(new Error(`no route to ${RECIPIENT}`), { code: "EENVELOPE" }));
-    expect(printed.mock.calls).toEqual([["code delivery: Error(EENVELOPE)"]]);
+    const log = captureLog();
+    try {
+      logFailure("code delivery", Object.assign(new Error(`no route to ${RECIPIENT}`), { code: "EENVELOPE" }));
+    } finally {
+      log.restore();
+    }
+    expect(log.lines()).toEqual([{ level: 50, time: expect.any(String), event: "code delivery", error: "Error(EENVELOPE)", msg: "code delivery failed" }]);
   });
 });

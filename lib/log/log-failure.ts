@@ -1,3 +1,5 @@
+import { getLogger } from "./logger";
+
 /**
  * What of an error may reach a log line: the class names and the machine codes along its cause chain, never a
  * message, a stack or the object itself. Messages carry whatever the failing call was given: an SMTP error names its
@@ -15,7 +17,7 @@ export function describeError(error: unknown): string {
 
 /** Logs that `event` failed, with describeError's account of why. The one place server code logs a failure. */
 export function logFailure(event: string, error: unknown): void {
-  console.error(`${event}: ${describeError(error)}`);
+  getLogger().error({ event, error: describeError(error) }, `${event} failed`);
 }
 
 // A code is shown only when it looks like one (ECONNREFUSED, 23505, delivery_failed): a free-text "code" is dropped.

@@ -38,7 +38,7 @@ export async function listMappingsForUser(db: Database, userId: string, now: Dat
 /** The account's own history of changes to its mappings, passkeys and identifiers. */
 export async function listHistory(db: Database, userId: string, limit = 30) {
   return db
-    .select({ id: auditLog.id, at: auditLog.at, action: auditLog.action, actorKind: auditLog.actorKind, details: auditLog.details })
+    .select({ id: auditLog.id, at: auditLog.at, action: auditLog.action, actorKind: auditLog.actorKind, subjectType: auditLog.subjectType, subjectId: auditLog.subjectId, details: auditLog.details })
     .from(auditLog)
     .where(
       and(

@@ -1,10 +1,11 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { identifiers, mappings, msps, passkeys } from "@/db/schema";
+import { identifiers, mappings, msps } from "@/db/schema";
 import { canonicalize, computeMappingChallenge, type MappingDocument } from "@mimi-discovery/msp-kit";
 import { storeChallenge, WEBAUTHN_CHALLENGE_TTL_MS } from "@/lib/passkeys/challenges";
 import type { RelyingParty } from "@/lib/passkeys/relying-party";
+import { signingPasskeys } from "@/lib/passkeys/signing-passkeys";
 import { buildDocument } from "./build-document";
 import type { MappingDraft } from "./draft-schema";
 import { MappingError } from "./mapping-error";
@@ -42,7 +43,7 @@ export async function prepareMapping(options: {
     if (unknown.length > 0) throw new MappingError("unknown_msp", { unknown });
   }
 
-  const credentials = await db.select({ id: passkeys.credentialId, transports: passkeys.transports }).from(passkeys).where(eq(passkeys.userId, userId));
+  const credentials = await signingPasskeys(db, { userId, identifierId: draft.identifierId });
   if (credentials.length === 0) throw new MappingError("no_passkey");
 
   const [latest] = await db
@@ -60,7 +61,7 @@ export async function prepareMapping(options: {
     options: {
       challenge,
       rpId: rp.rpId,
-      allowCredentials: credentials.map((credential) => ({ id: credential.id, type: "public-key", transports: credential.transports as never })),
+      allowCredentials: credentials.map((credential) => ({ id: credential.credentialId, type: "public-key", transports: credential.transports as never })),
       userVerification: "required",
       timeout: WEBAUTHN_CHALLENGE_TTL_MS,
     },

@@ -6,10 +6,13 @@ import { withTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { loadActiveSigningKey, publishedJwks } from "@/lib/keys/signing-keys";
 import { answerChallenge, consumeChallenge, type AssertionResponse } from "@/lib/passkeys/answer-challenge";
+import { maySign } from "@/lib/passkeys/signing-passkeys";
 import { PasskeyError } from "@/lib/passkeys/passkey-error";
 import type { RelyingParty } from "@/lib/passkeys/relying-party";
 import { verifyMapping, type BindingClaims, type MappingDocument, type MappingProof } from "@mimi-discovery/msp-kit";
 import { MappingError } from "./mapping-error";
+import { afterCommit } from "@/db/after-commit";
+import { getMetrics } from "@/lib/metrics/metrics";
 
 function methodOf(identifier: { uri: string; lineType: string | null }): BindingClaims["amr"][number] {
   if (identifier.uri.startsWith("mailto:")) return "otp-email";
@@ -43,10 +46,12 @@ export async function publishMapping(options: {
       // Serialise publishes of one CSI, so seq checks and de-listing see every earlier publish.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`mapping:${document.csi}`}, 0))`);
       const [identifier] = await tx
-        .select({ uri: identifiers.uri, lineType: identifiers.lineType })
+        .select({ id: identifiers.id, uri: identifiers.uri, lineType: identifiers.lineType })
         .from(identifiers)
         .where(and(eq(identifiers.uri, document.csi), eq(identifiers.userId, userId)));
       if (!identifier) throw new MappingError("identifier_not_verified");
+      // The browser was offered only the passkeys that may sign for this identifier; a response from another is refused.
+      if (!(await maySign(tx, passkey, identifier.id))) throw new PasskeyError("not_this_identifiers_passkey");
       const [latest] = await tx
         .select({ seq: sql<number>`coalesce(max(${mappings.seq}), 0)::int` })
         .from(mappings)
@@ -115,6 +120,7 @@ export async function publishMapping(options: {
       for (const other of ended.filter((item) => item.userId !== userId)) {
         await recordAudit(tx, { at: now, actorUserId: other.userId, actorKind: "system", action: "mapping.delisted", subjectType: "mapping", subjectId: other.id, details: { reason: "a newer fresh mapping of this identifier was published" } });
       }
+      afterCommit(tx, () => getMetrics().publishes.inc());
       return row!;
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { identifiers, notifications } from "@/db/schema";
 import type { TextMessage } from "@/lib/delivery/create-deliverer";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
+import { getMetrics } from "@/lib/metrics/metrics";
 
 export type Notice = { userId: string; kind: string; subject: string; text: string };
 
@@ -40,7 +41,10 @@ export async function deliverNotice(
     rows.map((row) => {
       const csi = parseIdentifier(row.uri);
       const channel = csi.kind === "mailto" ? "email" : row.lineType === "fixed_line" ? "voice" : "sms";
-      return deliverText({ csi, channel, subject: notice.subject, text: notice.text, idempotencyKey: idempotencyKey ? `${idempotencyKey}:${row.id}` : randomUUID() });
+      return deliverText({ csi, channel, subject: notice.subject, text: notice.text, idempotencyKey: idempotencyKey ? `${idempotencyKey}:${row.id}` : randomUUID() }).catch((error: unknown) => {
+        getMetrics().deliveryFailures.inc({ channel });
+        throw error;
+      });
     }),
   );
   const delivered = outcomes.filter((outcome) => outcome.status === "fulfilled").length;

@@ -1,6 +1,7 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { otpChallenges, rateEvents } from "@/db/schema";
+import { identifiers, otpChallenges, rateEvents, users, type OtpPurpose } from "@/db/schema";
+import { signInWithCode } from "@/lib/accounts/sign-in-with-code";
 import { createOtpHarness, testKeys } from "@/test/support/otp-harness";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { consumeCode } from "./consume-code";
@@ -14,11 +15,13 @@ afterAll(async () => {
   await testDb.close();
 });
 beforeEach(async () => {
-  await testDb.db.execute(sql`truncate otp_challenges, rate_events cascade`);
+  await testDb.db.execute(sql`truncate users, otp_challenges, rate_events cascade`);
 });
 
 const consume = (challengeId: string, code: string, now: Date) =>
   testDb.db.transaction((tx) => consumeCode({ tx, keys: testKeys, challengeId, code, purpose: "sign_in", now }));
+const consumeAs = (challengeId: string, code: string, purpose: OtpPurpose, userId: string, now: Date) =>
+  testDb.db.transaction((tx) => consumeCode({ tx, keys: testKeys, challengeId, code, purpose, userId, now }));
 
 describe("requestCode", () => {
   it("sends six CSPRNG digits and stores only a keyed hash bound to the challenge", async () => {
@@ -32,16 +35,23 @@ describe("requestCode", () => {
     expect(row!.expiresAt.getTime() - otp.now().getTime()).toBe(10 * 60_000);
   });
 
-  it("answers the same for an identifier nobody has and one that is known", async () => {
+  it("answers the same whether or not the identifier has an account", async () => {
     const otp = createOtpHarness(testDb.db);
-    const first = await otp.request("nobody@example.com");
-    const code = otp.lastCode();
-    await consume(first.challengeId, code, otp.now());
-    const known = await otp.request("nobody@example.com");
+    const first = await otp.request("known@example.com");
+    const signedIn = await signInWithCode({ db: testDb.db, keys: testKeys, challengeId: first.challengeId, code: otp.lastCode(), now: otp.now() });
+    expect(signedIn).toMatchObject({ ok: true, newAccount: true });
+    expect(await testDb.db.select().from(identifiers).where(eq(identifiers.uri, "mailto:known@example.com"))).toHaveLength(1);
+
+    const known = await otp.request("known@example.com");
     const unknown = await otp.request("stranger@example.com");
-    expect(Object.keys(known).sort()).toEqual(Object.keys(unknown).sort());
-    expect(known.channel).toBe(unknown.channel);
-    expect(known.expiresAt).toEqual(unknown.expiresAt);
+    const shape = ({ challengeId, ...rest }: typeof known) => ({ challengeId: /^[0-9a-f-]{36}$/u.test(challengeId), ...rest });
+    expect(shape(known)).toEqual(shape(unknown));
+    expect(shape(known)).toEqual({ challengeId: true, channel: "email", expiresAt: new Date(otp.now().getTime() + 10 * 60_000) });
+    const [knownSent, unknownSent] = otp.sent.slice(-2).map(({ csi, code, idempotencyKey, ...rest }) => ({ ...rest, kind: csi.kind, code: /^\d{6}$/u.test(code), key: idempotencyKey.length }));
+    expect(knownSent).toEqual(unknownSent);
+    // The stored challenge of a sign-in is not tied to the account either: nothing depends on it existing.
+    const rows = await testDb.db.select().from(otpChallenges).where(inArray(otpChallenges.id, [known.challengeId, unknown.challengeId]));
+    expect(rows.map((row) => row.userId)).toEqual([null, null]);
   });
 
   it("sends SMS to mobiles, calls landlines and refuses unserved countries before sending anything", async () => {
@@ -158,13 +168,41 @@ describe("consumeCode", () => {
     expect(await consume("not-a-uuid", secondCode, otp.now())).toEqual({ ok: false, reason: "unknown" });
   });
 
-  it("binds a code to its purpose and account", async () => {
+  it("binds a code to its purpose: a sign-in code neither adds an identifier nor re-authenticates", async () => {
     const otp = createOtpHarness(testDb.db);
+    const [user] = await testDb.db.insert(users).values({}).returning({ id: users.id });
     const { challengeId } = await otp.request("judy@example.com");
-    const outcome = await testDb.db.transaction((tx) =>
-      consumeCode({ tx, keys: testKeys, challengeId, code: otp.lastCode(), purpose: "reauthenticate", userId: "u1", now: otp.now() }),
-    );
-    expect(outcome).toEqual({ ok: false, reason: "unknown" });
+    for (const purpose of ["add_identifier", "reauthenticate"] as const) {
+      expect(await consumeAs(challengeId, otp.lastCode(), purpose, user!.id, otp.now())).toEqual({ ok: false, reason: "unknown" });
+    }
+    // Refused for the wrong purpose, the code was neither used nor counted as a wrong guess.
+    expect(await consume(challengeId, otp.lastCode(), otp.now())).toMatchObject({ ok: true, challenge: { purpose: "sign_in", attempts: 0 } });
+  });
+
+  it("binds an add-identifier code to its purpose: it neither re-authenticates nor signs in", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const [user] = await testDb.db.insert(users).values({}).returning({ id: users.id });
+    const { challengeId } = await otp.request("+33 6 12 34 56 78", { purpose: "add_identifier", userId: user!.id });
+    expect(await consumeAs(challengeId, otp.lastCode(), "reauthenticate", user!.id, otp.now())).toEqual({ ok: false, reason: "unknown" });
+    expect(await consume(challengeId, otp.lastCode(), otp.now())).toEqual({ ok: false, reason: "unknown" });
+    expect(await consumeAs(challengeId, otp.lastCode(), "add_identifier", user!.id, otp.now())).toMatchObject({ ok: true, challenge: { purpose: "add_identifier" } });
+  });
+
+  it("binds a re-authentication code to its purpose: it neither adds an identifier nor signs in", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const [user] = await testDb.db.insert(users).values({}).returning({ id: users.id });
+    const { challengeId } = await otp.request("judy@example.com", { purpose: "reauthenticate", userId: user!.id });
+    expect(await consumeAs(challengeId, otp.lastCode(), "add_identifier", user!.id, otp.now())).toEqual({ ok: false, reason: "unknown" });
+    expect(await consume(challengeId, otp.lastCode(), otp.now())).toEqual({ ok: false, reason: "unknown" });
+    expect(await consumeAs(challengeId, otp.lastCode(), "reauthenticate", user!.id, otp.now())).toMatchObject({ ok: true, challenge: { purpose: "reauthenticate" } });
+  });
+
+  it("binds a code to the account that asked for it", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const [alice, mallory] = await testDb.db.insert(users).values([{}, {}]).returning({ id: users.id });
+    const { challengeId } = await otp.request("judy@example.com", { purpose: "reauthenticate", userId: alice!.id });
+    expect(await consumeAs(challengeId, otp.lastCode(), "reauthenticate", mallory!.id, otp.now())).toEqual({ ok: false, reason: "unknown" });
+    expect(await consumeAs(challengeId, otp.lastCode(), "reauthenticate", alice!.id, otp.now())).toMatchObject({ ok: true });
   });
 
   it("a resend invalidates the previous code and keeps the failure count", async () => {

@@ -4,6 +4,7 @@ import { otpChallenges, type OtpChannel, type OtpPurpose } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
 import type { AppKeys } from "@/lib/crypto/app-keys";
 import { keyedHash, randomCode } from "@/lib/crypto/secrets";
+import { getMetrics } from "@/lib/metrics/metrics";
 import type { Csi } from "@mimi-discovery/msp-kit";
 import { checkWindow, countEvents, lockBuckets, recordEvent } from "@/lib/rate-limit/sliding-window";
 import { clientNetwork } from "./client-network";
@@ -104,7 +105,9 @@ export async function requestCode(options: RequestCodeOptions): Promise<Requeste
 
   try {
     await options.deliver({ channel, csi, code, purpose, idempotencyKey: challengeId });
+    getMetrics().codeSends.inc({ channel });
   } catch (error) {
+    getMetrics().deliveryFailures.inc({ channel });
     // The send still counts against the limits: a failing gateway must not become a free retry loop.
     await db
       .update(otpChallenges)

@@ -6,7 +6,14 @@ import { recordAudit } from "@/lib/audit/record-audit";
 
 export async function listPasskeys(db: Database, userId: string) {
   return db
-    .select({ id: passkeys.id, name: passkeys.name, createdAt: passkeys.createdAt, lastUsedAt: passkeys.lastUsedAt, backupState: passkeys.backupState })
+    .select({
+      id: passkeys.id,
+      name: passkeys.name,
+      createdAt: passkeys.createdAt,
+      lastUsedAt: passkeys.lastUsedAt,
+      backupState: passkeys.backupState,
+      identifierId: passkeys.identifierId,
+    })
     .from(passkeys)
     .where(eq(passkeys.userId, userId))
     .orderBy(asc(passkeys.createdAt));

@@ -10,7 +10,9 @@ export type PasskeyErrorCode =
   | "backup_state_without_eligibility"
   | "unsupported_algorithm"
   | "counter_went_backwards"
-  | "malformed_response";
+  | "malformed_response"
+  | "unknown_identifier"
+  | "not_this_identifiers_passkey";
 
 const MESSAGES: Record<PasskeyErrorCode, string> = {
   challenge_invalid: "This passkey request expired or was already used. Please try again.",
@@ -24,6 +26,9 @@ const MESSAGES: Record<PasskeyErrorCode, string> = {
   counter_went_backwards:
     "This passkey's signature counter went backwards, which can mean it was cloned. It was refused; remove it and register a new one, and contact us if you did not expect this.",
   malformed_response: "The passkey response was malformed.",
+  unknown_identifier: "That identifier is not on your account.",
+  not_this_identifiers_passkey:
+    "This identifier's mappings are signed with a passkey of its own, and this is not it. Choose its passkey when your browser asks.",
 };
 
 const KINDS: Partial<Record<PasskeyErrorCode, DomainErrorKind>> = {
@@ -31,6 +36,8 @@ const KINDS: Partial<Record<PasskeyErrorCode, DomainErrorKind>> = {
   other_account: "forbidden",
   already_registered: "conflict",
   malformed_response: "malformed",
+  unknown_identifier: "not_found",
+  not_this_identifiers_passkey: "forbidden",
 };
 
 /** A passkey ceremony that was refused. The message is written for the person. */

@@ -35,7 +35,7 @@ async function person() {
   const otp = createOtpHarness(testDb.db);
   const { challengeId } = await otp.request(email, { clientIp: `192.0.2.${counter}` });
   const signedIn = await signInWithCode({ db: testDb.db, keys: testKeys, challengeId, code: otp.lastCode(), now: otp.now() });
-  if (!signedIn.ok) throw new Error("sign-in failed");
+  if (!signedIn.ok || signedIn.status !== "signed_in") throw new Error("sign-in failed");
   const authenticator = await SoftwareAuthenticator.create();
   const started = await startPasskeyRegistration({ db: testDb.db, rp, userId: signedIn.userId, userName: email, now: new Date() });
   await finishPasskeyRegistration({

@@ -4,14 +4,15 @@ import type { z } from "zod";
 import type { Database } from "@/db/client";
 import { passkeys, type Passkey } from "@/db/schema";
 import type { authenticationResponseSchema } from "@/lib/validations/webauthn";
+import { assertionBackupFlags, checkBackupFlags } from "./backup-flags";
 import { PasskeyError } from "./passkey-error";
 import type { RelyingParty } from "./relying-party";
 
 /**
  * Checks an assertion against a stored passkey: exact origin and rpID, user verification required, the
- * library's `verified` taken literally, and a counter that went backwards refused as a possible clone. Locks
- * the passkey row and advances its counter inside the caller's transaction. `userId` null means any account
- * (discoverable sign-in); otherwise the passkey must belong to that account.
+ * library's `verified` taken literally, backup flags checked by us as well, and a counter that went backwards
+ * refused as a possible clone. Locks the passkey row and advances its counter inside the caller's transaction.
+ * `userId` null means any account (discoverable sign-in); otherwise the passkey must belong to that account.
  */
 export async function verifyPasskeyAssertion(options: {
   tx: Database;
@@ -25,6 +26,7 @@ export async function verifyPasskeyAssertion(options: {
   const [passkey] = await tx.select().from(passkeys).where(eq(passkeys.credentialId, response.id)).for("update");
   if (!passkey) throw new PasskeyError("unknown_credential");
   if (options.userId !== null && passkey.userId !== options.userId) throw new PasskeyError("other_account");
+  checkBackupFlags(assertionBackupFlags(response.response.authenticatorData), passkey);
   let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
     verification = await verifyAuthenticationResponse({
@@ -46,7 +48,6 @@ export async function verifyPasskeyAssertion(options: {
   }
   if (!verification.verified) throw new PasskeyError("not_verified");
   const { newCounter, credentialBackedUp } = verification.authenticationInfo;
-  if (credentialBackedUp && !passkey.backupEligible) throw new PasskeyError("backup_state_without_eligibility");
   await tx
     .update(passkeys)
     .set({ counter: newCounter, backupState: credentialBackedUp, lastUsedAt: now })

@@ -124,6 +124,12 @@ function describeContract(name: string, open: () => Promise<Opened>) {
       expect(await store.take(key, 10, tenAtTwo, at(0))).toMatchObject({ allowed: false, retryAfterSeconds: 5 });
     });
 
+    it("accepts the smallest policy, a burst of one", async () => {
+      const key = newKey();
+      expect(await store.take(key, 1, { burst: 1, refillPerSecond: 1 }, at(0))).toEqual({ allowed: true, remaining: 0, resetSeconds: 1 });
+      expect(await store.take(key, 1, { burst: 1, refillPerSecond: 1 }, at(0))).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+    });
+
     it("keeps keys independent", async () => {
       const [first, second] = [newKey(), newKey()];
       await store.take(first, 10, tenAtTwo, at(0));

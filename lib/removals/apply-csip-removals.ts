@@ -7,6 +7,7 @@ import type { Claim } from "@/lib/csip/claims";
 import { isUuid, parseCsiInput, type CsipRemovalReason, type MappingDocument } from "@mimi-discovery/msp-kit";
 import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
 import { recordNotice, type Notice } from "@/lib/notifications/notify";
+import { auditRefusedRemoval, type RemovalRequester } from "./audit-removal-request";
 import { removeMappings } from "./remove-mappings";
 
 export type RemovalItem = { csi: unknown; reason: CsipRemovalReason; receiving_csip?: string | undefined };
@@ -38,9 +39,16 @@ export async function applyCsipRemovals(options: {
   tx: Database;
   csipId: string;
   items: RemovalItem[];
+  /** Who asked, for the audit row of every refused item. */
+  requestedBy: RemovalRequester;
+  /** The uploaded file's line of each item, when the items come from one, so an audit row points at the line. */
+  lines?: number[];
   issuer: string;
   sealingKey: Buffer;
+  auditKey: Buffer;
   now: Date;
+  /** Called as each item is judged, for a person watching a long upload. */
+  onProgress?: (done: number, total: number) => void;
 }): Promise<{ results: ItemResult[]; notices: Notice[] }> {
   const { tx, csipId, items, now } = options;
   const parsed = items.map((item) => ({ item, parsed: parseCsiInput(item.csi) }));
@@ -65,6 +73,7 @@ export async function applyCsipRemovals(options: {
   const seen = new Set<string>();
 
   for (const [index, { item, parsed: entry }] of parsed.entries()) {
+    options.onProgress?.(index, parsed.length);
     if (!entry.ok) {
       results.push({ index, input: item.csi, applied: false, refusal: "invalid", error: { code: entry.error.code, detail: entry.error.detail } });
       continue;
@@ -132,6 +141,21 @@ export async function applyCsipRemovals(options: {
       }
       results.push({ index, csi, applied: true, outcome: removed.length > 0 ? "removed" : "nothing_to_remove", removed: removed.length });
     }
+  }
+  for (const result of results) {
+    if (result.applied) continue;
+    const { item, parsed: entry } = parsed[result.index]!;
+    const line = options.lines?.[result.index];
+    await auditRefusedRemoval(tx, {
+      auditKey: options.auditKey,
+      csipId,
+      requestedBy: options.requestedBy,
+      subject: entry.ok ? { csi: entry.csi.uri } : { input: item.csi },
+      refusal: result.error.code,
+      reason: item.reason,
+      position: line === undefined ? { index: result.index } : { line },
+      now,
+    });
   }
   for (const notice of notices) await recordNotice(tx, notice, now);
   return { results, notices };

@@ -3,6 +3,8 @@ import type { Database } from "@/db/client";
 import { mappings, tombstones } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { ActiveSigningKey } from "@/lib/keys/signing-keys";
+import { afterCommit } from "@/db/after-commit";
+import { getMetrics } from "@/lib/metrics/metrics";
 
 export const TOMBSTONE_JWS_TYPE = "mimi-tombstone+jwt";
 
@@ -56,5 +58,7 @@ export async function removeMappings(options: {
       details: { reason, ...(csipId ? { csip: csipId } : {}) },
     });
   }
+  // Counted once the removal commits: a rolled-back one removed nothing.
+  if (removed.length > 0) afterCommit(tx, () => getMetrics().removals.inc({ by: actor.kind }, removed.length));
   return removed;
 }

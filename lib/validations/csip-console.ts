@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { identifierLockReasons } from "@/db/schema";
 import { CSIP_REMOVAL_REASONS, IdentifierError, isUuid, parseIdentifier, type Csi, type CsipRemovalReason } from "@mimi-discovery/msp-kit";
 import { apiKeyLabelSchema } from "./msp";
 import { uuidField } from "./sign-in";
@@ -58,3 +59,11 @@ export const portOutSchema = z.object({
 export const issueCsipKeySchema = z.object({ csipId: csipIdField, label: apiKeyLabelSchema });
 
 export const revokeCsipKeySchema = z.object({ csipId: csipIdField, keyId: uuidField });
+
+export const lockIdentifierSchema = z.object({
+  csipId: csipIdField,
+  csi: typedIdentifierField,
+  reason: z.enum(identifierLockReasons, { error: "Choose why you lock it." }),
+});
+
+export const liftLockSchema = z.object({ csipId: csipIdField, lockId: uuidField });

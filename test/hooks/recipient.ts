@@ -47,6 +47,7 @@ export async function createRecipient(request: Request): Promise<Response> {
   });
   const signedIn = await signInWithCode({ db, keys, challengeId, code: code!, now: now() });
   if (!signedIn.ok) return hookAnswer(409, { error: `sign-in refused: ${signedIn.reason}` });
+  if (signedIn.status !== "signed_in") return hookAnswer(409, { error: "this identifier's account asks for a step-up: use a fresh identifier" });
   if (parsed.data.operator) await grantOperator(db, uri, now());
   return hookAnswer(200, {
     userId: signedIn.userId,

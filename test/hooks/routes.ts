@@ -3,6 +3,7 @@ import { moveClock } from "./clock";
 import { readOutbox } from "./outbox";
 import { createRecipient } from "./recipient";
 import { seedCsip } from "./seed-csip";
+import { flushUsageNow } from "./usage";
 
 /**
  * The e2e test hooks, served by the custom server (server.ts) only when TEST_HOOKS=1, which env.ts refuses in
@@ -15,5 +16,6 @@ export function testHookRoutes(): Map<string, (request: Request) => Promise<Resp
     ["/__test/recipient", createRecipient],
     ["/__test/outbox", readOutbox],
     ["/__test/cleanup", cleanUp],
+    ["/__test/usage", flushUsageNow],
   ]);
 }

@@ -6,6 +6,7 @@ import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
+import type { MetricsAccess } from "@/http/metrics-endpoint";
 import { serveWebHandler } from "@/http/serve-web-handler";
 import { healthRoutes, type Phase } from "@/http/health";
 import { getDb } from "@/db/index";
@@ -27,6 +28,8 @@ export async function freePort(): Promise<number> {
 export async function startApiServer(options: {
   port: number;
   origin: string;
+  metrics?: MetricsAccess;
+  trustedProxies?: string[];
   routes?: Map<string, (request: Request) => Promise<Response>>;
   /** Serves /api/health/live and /ready too, with this phase (and the database as the dependency). */
   phase?: () => Phase;
@@ -45,7 +48,7 @@ export async function startApiServer(options: {
       void serveWebHandler(req, res, get, options.origin);
     },
     {
-      trustedProxies: createTrustedProxyList([]),
+      trustedProxies: createTrustedProxyList(options.trustedProxies ?? []),
       requireHttps: false,
       publicOrigin: options.origin,
       ...(options.phase ? { directGet: healthRoutes({ origin: options.origin, phase: options.phase, dependencies: () => [{ name: "database", check: () => getDb().execute(sql`select 1`) }], timeoutMs: 1_000 }) } : {}),
@@ -54,6 +57,7 @@ export async function startApiServer(options: {
         ["/api/v1/lookup/batch", lookupBatch],
         ...(options.routes ?? []),
       ]),
+      metrics: options.metrics,
     },
   );
   await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));

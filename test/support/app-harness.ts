@@ -90,6 +90,7 @@ export async function createAppHarness(overrides: Record<string, string> = {}, o
       const { challengeId } = await otp.request(identifier, { clientIp: `192.0.2.${Math.floor(Math.random() * 250)}` });
       const signedIn = await signInWithCode({ db, keys: testKeys, challengeId, code: otp.lastCode(), now: otp.now() });
       if (!signedIn.ok) throw new Error(`sign-in failed: ${signedIn.reason}`);
+      if (signedIn.status !== "signed_in") throw new Error("sign-in asked for a step-up: publishFor wants a fresh identifier");
       const [row] = await db.select().from(identifiers).where(eq(identifiers.userId, signedIn.userId));
       const authenticator = await SoftwareAuthenticator.create();
       const registration = await startPasskeyRegistration({ db, rp, userId: signedIn.userId, userName: identifier, now: new Date() });

@@ -7,6 +7,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
     <div className="flex flex-col gap-6">
       <nav aria-label="Operator console" className="flex flex-wrap gap-4 border-b border-slate-200 pb-3 text-sm font-medium">
         <span className="text-slate-500">Operator console</span>
+        <Link href="/admin/dashboard" className="text-indigo-700 hover:underline">
+          Dashboard
+        </Link>
         <Link href="/admin" className="text-indigo-700 hover:underline">
           Messaging services
         </Link>

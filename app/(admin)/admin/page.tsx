@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DataTable } from "@/components/ui/data-table";
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
@@ -20,36 +21,23 @@ export default async function AdminHomePage({ searchParams }: { searchParams: Pr
         {rows.length === 0 ? (
           <p className="text-sm text-slate-600">No MSP is registered yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Registered MSPs</caption>
-              <thead className="border-b border-slate-200 text-slate-600">
-                <tr>
-                  <th scope="col" className="py-2 pr-4 font-medium">MSP</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Limits</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Active keys</th>
-                  <th scope="col" className="py-2 font-medium">State</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {rows.map((row) => (
-                  <tr key={row.id}>
-                    <td className="py-2 pr-4">
-                      <Link href={`/admin/msps/${encodeURIComponent(row.id)}`} className="font-medium text-indigo-700 underline underline-offset-2">
-                        {row.displayName}
-                      </Link>
-                      <div className="text-xs text-slate-600">{row.id}</div>
-                    </td>
-                    <td className="py-2 pr-4">
-                      {row.lookupBurst.toLocaleString()} at once, {row.lookupRefillPerSecond}/s
-                    </td>
-                    <td className="py-2 pr-4">{row.activeKeys}</td>
-                    <td className="py-2">{row.deletedAt ? "Deleted" : "Active"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable id="msps" caption="Registered MSPs" minWidthClass="min-w-[32rem]" columns={[{ label: "MSP" }, { label: "Limits" }, { label: "Active keys" }, { label: "State" }]}>
+            {rows.map((row) => (
+              <tr key={row.id}>
+                <td className="px-3 py-2">
+                  <Link href={`/admin/msps/${encodeURIComponent(row.id)}`} className="font-medium text-indigo-700 underline underline-offset-2">
+                    {row.displayName}
+                  </Link>
+                  <div className="text-xs text-slate-600">{row.id}</div>
+                </td>
+                <td className="px-3 py-2">
+                  {row.lookupBurst.toLocaleString("en-US")} at once, {row.lookupRefillPerSecond}/s
+                </td>
+                <td className="px-3 py-2">{row.activeKeys}</td>
+                <td className="px-3 py-2">{row.deletedAt ? "Deleted" : "Active"}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Card>
       <Card title="Register an MSP">

@@ -65,6 +65,7 @@ export const removeOneAction = formAction(removeOneSchema, async (input) => {
     rows: [{ line: 1, ok: true, input: csi.input, csi: csi.csi.uri, reason }],
     issuer: getEnv().publicOrigin,
     sealingKey: getAppKeys().sealing,
+    auditKey: getAppKeys().audit,
     now: now(),
   });
   await sendNotices(notices);
@@ -91,6 +92,7 @@ export const reportPortOutAction = formAction(portOutSchema, async (input) => {
     receivingCsipId,
     issuer: getEnv().publicOrigin,
     sealingKey: getAppKeys().sealing,
+    auditKey: getAppKeys().audit,
     now: now(),
   });
   await sendNotices(notices);

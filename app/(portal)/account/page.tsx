@@ -14,7 +14,7 @@ import type { ChallengeSummary } from "@/lib/otp/find-challenge";
 import { listPasskeys } from "@/lib/passkeys/manage-passkeys";
 import { IdentifierList } from "./_components/identifier-list";
 import { PasskeyList } from "./_components/passkey-list";
-import { RegisterPasskey } from "./_components/register-passkey";
+import { RegisterPasskey } from "@/components/register-passkey";
 import { removePasskeyAction } from "./passkey-actions";
 import { ReauthForm } from "./_components/reauth-form";
 import {
@@ -43,7 +43,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     synced: row.backupState,
-  }));
+    onlyFor: row.identifierId ? (identifiers.find((identifier) => identifier.id === row.identifierId)?.uri ?? null) : null,
+  })).map((row) => ({ ...row, onlyFor: row.onlyFor ? displayIdentifier(row.onlyFor) : null }));
   const fresh = isFreshlyAuthenticated(session, now());
   const reauthChallenge = fresh ? null : await currentChallenge("reauthenticate", session.userId);
   const addChallenge = fresh ? await currentChallenge("add_identifier", session.userId) : null;
@@ -58,6 +59,12 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">Your account</h1>
       {params.welcome && <Alert tone="success">Welcome! Your account is ready.</Alert>}
+      {params.moved && (
+        <Alert tone="info">
+          The number or address you proved was on an earlier account. It is yours alone now: that account&apos;s mappings of it were removed, and
+          its holder was told, without learning who you are.
+        </Alert>
+      )}
       {params.added && <Alert tone="success">The identifier was added to your account.</Alert>}
 
       <Card title="Your identifiers" description="The phone numbers and email addresses you have proven are yours. You can sign in with any of them.">

@@ -16,17 +16,24 @@ import { finishPasskeyRegistration, startPasskeyRegistration } from "@/lib/passk
 import { passkeyNameField, registrationResponseSchema } from "@/lib/validations/webauthn";
 import { uuidField } from "@/lib/validations/sign-in";
 
-const NOT_FRESH: { ok: false; message: string; errors?: Record<string, string> } = { ok: false, message: "For your security, confirm it is you first (see “Confirm it is you” on this page)." };
+const NOT_FRESH: { ok: false; message: string; errors?: Record<string, string> } = {
+  ok: false,
+  message: "For your security, confirm it is you first: on your account page, under “Confirm it is you”.",
+};
 
-export const startPasskeyRegistrationAction = jsonAction(z.object({ name: passkeyNameField }), async () => {
+/** With `identifierId`, the passkey will be that identifier's own: it alone signs that identifier's mappings. */
+export const startPasskeyRegistrationAction = jsonAction(z.object({ name: passkeyNameField, identifierId: uuidField.optional() }), async ({ identifierId }) => {
   const session = await requireSession();
   if (!isFreshlyAuthenticated(session, now())) return NOT_FRESH;
-  const [first] = await listIdentifiers(getDb(), session.userId);
+  const identifiers = await listIdentifiers(getDb(), session.userId);
+  // The authenticator shows this name in its list of passkeys: the identifier itself for one of its own.
+  const named = identifiers.find((row) => row.id === identifierId) ?? identifiers[0];
   const started = await startPasskeyRegistration({
     db: getDb(),
     rp: getRelyingParty(),
     userId: session.userId,
-    userName: first ? displayIdentifier(first.uri) : "mimi-discovery account",
+    userName: named ? displayIdentifier(named.uri) : "mimi-discovery account",
+    identifierId,
     now: now(),
   });
   return { ok: true, ...started };
@@ -39,6 +46,7 @@ export const finishPasskeyRegistrationAction = jsonAction(
     if (!isFreshlyAuthenticated(session, now())) return NOT_FRESH;
     await finishPasskeyRegistration({ db: getDb(), rp: getRelyingParty(), userId: session.userId, challengeId, name, response, now: now() });
     revalidatePath("/account");
+    revalidatePath("/mappings/new");
     return { ok: true };
   },
 );

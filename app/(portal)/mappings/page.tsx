@@ -15,6 +15,7 @@ import { listPasskeys } from "@/lib/passkeys/manage-passkeys";
 import { describeMapping } from "@mimi-discovery/msp-kit";
 import { listNotices } from "@/lib/notifications/notify";
 import { RemoveMappingsButton } from "./_components/remove-mappings-button";
+import { DateTime } from "@/components/ui/date-time";
 
 export const metadata: Metadata = { title: "Your mappings" };
 
@@ -35,7 +36,7 @@ const HISTORY_TEXT: Record<string, string> = {
 };
 
 function when(date: Date) {
-  return <time dateTime={date.toISOString()}>{date.toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}</time>;
+  return <DateTime value={date} />;
 }
 
 function MappingItem({ mapping, names }: { mapping: ListedMapping; names: Record<string, string> }) {
@@ -75,6 +76,7 @@ function MappingItem({ mapping, names }: { mapping: ListedMapping; names: Record
           <RemoveMappingsButton
             mappingIds={[mapping.id]}
             label={`Remove “${mapping.label}”`}
+            context={`of ${displayIdentifier(mapping.csi)}`}
             confirmText="Lookups stop returning this mapping at once. A signed record of the removal is kept."
           />
         )}
@@ -108,6 +110,12 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
         </p>
       </div>
       {params.published && <Alert tone="success">Your mapping is signed and published. Lookups return it from now on.</Alert>}
+      {params.removed && (
+        <Alert tone="success">
+          {params.removed === "1" ? "The mapping is removed." : `${params.removed} mappings are removed.`} Lookups no longer return{" "}
+          {params.removed === "1" ? "it" : "them"}, and a signed record of the removal is kept.
+        </Alert>
+      )}
       {notices.length > 0 && (
         <Card title="Messages for you">
           <ul className="flex flex-col gap-2 text-sm" aria-label="Messages">
@@ -169,6 +177,7 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
                   <RemoveMappingsButton
                     mappingIds={current.map((mapping) => mapping.id)}
                     label="Remove every mapping of this identifier"
+                    context={displayIdentifier(identifier.uri)}
                     confirmText={`All ${current.length} active mappings of this identifier stop being served at once.`}
                   />
                 </div>
@@ -192,14 +201,23 @@ export default async function MappingsPage({ searchParams }: { searchParams: Pro
           <p className="text-sm text-slate-600">Nothing yet.</p>
         ) : (
           <ol className="flex flex-col gap-1 text-sm">
-            {history.map((entry) => (
-              <li key={entry.id} className="flex flex-wrap gap-x-2">
-                <span className="text-slate-600">{when(entry.at)}</span>
-                <span>{HISTORY_TEXT[entry.action] ?? entry.action}</span>
-                {typeof entry.details.label === "string" && <span className="text-slate-600">“{entry.details.label}”</span>}
-                {typeof entry.details.name === "string" && <span className="text-slate-600">“{entry.details.name}”</span>}
-              </li>
-            ))}
+            {history.map((entry) => {
+              // A mapping's entries name it by label and identifier, read from the mapping itself (the audit row holds ids).
+              const mapping = entry.subjectType === "mapping" ? mappings.find((row) => row.id === entry.subjectId) : undefined;
+              return (
+                <li key={entry.id} className="flex flex-wrap gap-x-2">
+                  <span className="text-slate-600">{when(entry.at)}</span>
+                  <span>{HISTORY_TEXT[entry.action] ?? entry.action}</span>
+                  {mapping && (
+                    <span className="text-slate-600">
+                      “{mapping.label}” of {displayIdentifier(mapping.csi)}
+                    </span>
+                  )}
+                  {!mapping && typeof entry.details.label === "string" && <span className="text-slate-600">“{entry.details.label}”</span>}
+                  {typeof entry.details.name === "string" && <span className="text-slate-600">“{entry.details.name}”</span>}
+                </li>
+              );
+            })}
           </ol>
         )}
       </Card>

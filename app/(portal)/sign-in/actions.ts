@@ -9,6 +9,7 @@ import { clearChallenge, currentChallenge, readChallengeId, startCodeChallenge }
 import { getCurrentSession } from "@/web/current-session";
 import { formAction } from "@/web/form-action";
 import { setSessionCookie } from "@/web/session-cookie-store";
+import { setStepUpCookie } from "@/web/step-up-cookie";
 import { getAppKeys } from "@/web/services";
 import { now } from "@/lib/clock";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
@@ -41,8 +42,13 @@ export const verifySignInCode = formAction(z.object({ code: codeField }), async 
       ? { errors: { code: describeFailure(outcome) } }
       : { tone: "error", message: describeFailure(outcome) };
   }
-  await setSessionCookie(outcome.session);
   await clearChallenge("sign_in");
+  if (outcome.status === "step_up") {
+    // The code was right, but it does not open this account alone: the next step, before anything of it is shown.
+    await setStepUpCookie(outcome.stepUp);
+    redirect("/sign-in/confirm");
+  }
+  await setSessionCookie(outcome.session);
   redirect(outcome.newAccount ? "/account?welcome=1" : "/account");
 });
 

@@ -5,6 +5,10 @@ import { RequestCodeForm } from "@/components/request-code-form";
 import { Card } from "@/components/ui/card";
 import { currentChallenge } from "@/web/code-challenge";
 import { getCurrentSession } from "@/web/current-session";
+import { readStepUpToken } from "@/web/step-up-cookie";
+import { getDb } from "@/db/index";
+import { now } from "@/lib/clock";
+import { findStepUp } from "@/lib/step-up/take-step-up";
 import { requestSignInCode, resendSignInCode, startSignInOver, verifySignInCode } from "./actions";
 import { PasskeySignIn } from "./passkey-sign-in";
 
@@ -12,6 +16,8 @@ export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage() {
   if (await getCurrentSession()) redirect("/account");
+  // A code already entered in this browser waits for its next step: go on with it (it has "Start again").
+  if (await findStepUp(getDb(), await readStepUpToken(), now())) redirect("/sign-in/confirm");
   const challenge = await currentChallenge("sign_in");
   return (
     <div className="mx-auto flex max-w-md flex-col gap-6">

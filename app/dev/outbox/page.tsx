@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/db/index";
 import { getEnv } from "@/env";
 import { listDevOutbox } from "@/lib/delivery/dev-outbox";
+import { DateTime } from "@/components/ui/date-time";
 
 export const metadata: Metadata = { title: "Development outbox" };
 export const dynamic = "force-dynamic";
@@ -32,7 +33,7 @@ export default async function DevOutboxPage() {
             <li key={message.id} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="outbox-message">
               <p className="text-xs text-slate-600">
                 {CHANNEL[message.channel]} to <span data-testid="outbox-destination">{message.destination}</span> ·{" "}
-                <time dateTime={message.createdAt.toISOString()}>{message.createdAt.toLocaleString()}</time>
+                <DateTime value={message.createdAt} />
               </p>
               <pre className="mt-2 whitespace-pre-wrap break-words font-mono text-sm text-slate-900" data-testid="outbox-body">
                 {message.body}

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import type { FormState } from "@/web/form-state";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { DateTime } from "@/components/ui/date-time";
 
 export type ClaimRow = { id: string; csipName: string; kind: "e164_prefix" | "email_domain"; value: string; status: string; createdAt: string };
 
@@ -24,7 +25,7 @@ export function ClaimReview({ rows, action }: { rows: ClaimRow[]; action: (state
                   <code>{row.value}</code> <span className="text-sm font-normal text-slate-600">({row.kind === "e164_prefix" ? "number range" : "email domain"})</span>
                 </p>
                 <p className="text-xs text-slate-600">
-                  {row.csipName} · claimed {new Date(row.createdAt).toLocaleString()}
+                  {row.csipName} · claimed <DateTime value={row.createdAt} />
                 </p>
               </div>
               <div className="flex gap-2">

@@ -12,6 +12,7 @@ export default async function CsipLayout({ children, params }: { children: React
     { href: csipPath(csip.csipId), label: "Claims" },
     { href: csipPath(csip.csipId, "removals"), label: "Removals" },
     { href: csipPath(csip.csipId, "ports"), label: "Ported numbers" },
+    { href: csipPath(csip.csipId, "locks"), label: "Locks" },
     { href: csipPath(csip.csipId, "keys"), label: "API keys" },
   ];
   return (

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
+import { DataTable } from "@/components/ui/data-table";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/index";
 import { listClaims, type ListedClaim } from "@/lib/csip-console/list-claims";
 import { submitClaimAction } from "@/app/(csip)/csip/actions";
 import { ClaimForm } from "@/app/(csip)/csip/_components/claim-form";
-import { When } from "@/app/(csip)/csip/_components/when";
+import { DateTime } from "@/components/ui/date-time";
 import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
 
 export const metadata: Metadata = { title: "CSIP claims" };
@@ -18,33 +19,20 @@ const STATUS = {
 
 function ClaimTable({ claims }: { claims: ListedClaim[] }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Your claims</caption>
-        <thead className="border-b border-slate-200 text-slate-600">
-          <tr>
-            <th scope="col" className="py-2 pr-4 font-medium">Kind</th>
-            <th scope="col" className="py-2 pr-4 font-medium">Prefix or domain</th>
-            <th scope="col" className="py-2 pr-4 font-medium">Status</th>
-            <th scope="col" className="py-2 font-medium">Filed</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200">
-          {claims.map((claim) => (
-            <tr key={claim.id} data-testid="claim-row">
-              <td className="py-2 pr-4">{KIND[claim.kind]}</td>
-              <td className="break-all py-2 pr-4 font-mono">{claim.value}</td>
-              <td className="py-2 pr-4">
-                <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS[claim.status].className}`}>{STATUS[claim.status].text}</span>
-              </td>
-              <td className="py-2">
-                <When date={claim.createdAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable id="claims" caption="Your claims" minWidthClass="min-w-[30rem]" columns={[{ label: "Kind" }, { label: "Prefix or domain" }, { label: "Status" }, { label: "Filed" }]}>
+      {claims.map((claim) => (
+        <tr key={claim.id} data-testid="claim-row">
+          <td className="px-3 py-2">{KIND[claim.kind]}</td>
+          <td className="break-all px-3 py-2 font-mono">{claim.value}</td>
+          <td className="px-3 py-2">
+            <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS[claim.status].className}`}>{STATUS[claim.status].text}</span>
+          </td>
+          <td className="px-3 py-2">
+            <DateTime value={claim.createdAt} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -8,11 +8,12 @@ import { describeSummary, RemovalResults } from "./removal-results";
 
 type UploadState =
   | { status: "idle" }
-  | { status: "uploading"; fileName: string }
+  | { status: "uploading"; fileName: string; progress?: { done: number; total: number } }
   | { status: "refused"; error: string }
   | { status: "done"; fileName: string; results: RowResult[]; summary: RemovalSummary };
 
 type UploadAnswer = { results: RowResult[]; summary: RemovalSummary };
+type StreamLine = { progress?: { done: number; total: number }; result?: UploadAnswer; problem?: { code: string; detail: string } };
 
 const FAILED = "Something went wrong on our side. Nothing was changed; please try again.";
 
@@ -44,18 +45,22 @@ export function CsvUpload({ uploadUrl, maxBytes, maxRows }: { uploadUrl: string;
       return setState({ status: "refused", error: `The file is larger than ${limit}, the most one upload may hold. Split it into smaller files and upload each one.` });
     }
     setState({ status: "uploading", fileName: file.name });
-    let response: Response;
-    let answer: unknown;
     try {
-      response = await fetch(uploadUrl, { method: "POST", headers: { "content-type": "text/csv" }, body: file });
-      answer = await response.json().catch(() => null);
+      const response = await fetch(uploadUrl, { method: "POST", headers: { "content-type": "text/csv" }, body: file });
+      // A refusal of the file as a whole is a problem document (RFC 9457) whose detail is written for the admin.
+      if (!response.ok) return setState({ status: "refused", error: detailOf(await response.json().catch(() => null)) ?? FAILED });
+      // Then NDJSON: progress while the rows are applied, and the result (or what stopped it) last.
+      for await (const line of ndjsonLines(response)) {
+        if (line.progress) setState({ status: "uploading", fileName: file.name, progress: line.progress });
+        if (line.problem) return setState({ status: "refused", error: `${line.problem.detail} Nothing was changed.` });
+        if (line.result && isUploadAnswer(line.result)) {
+          return setState({ status: "done", fileName: file.name, results: line.result.results, summary: line.result.summary });
+        }
+      }
+      setState({ status: "refused", error: FAILED });
     } catch {
-      return setState({ status: "refused", error: "The upload did not reach the server. Check your connection and try again; nothing was changed." });
+      setState({ status: "refused", error: "The upload did not reach the server, or its answer was cut off. Check your connection and try again." });
     }
-    // A refusal is a problem document (RFC 9457) whose detail is written for the admin.
-    if (!response.ok) return setState({ status: "refused", error: detailOf(answer) ?? FAILED });
-    if (!isUploadAnswer(answer)) return setState({ status: "refused", error: FAILED });
-    setState({ status: "done", fileName: file.name, results: answer.results, summary: answer.summary });
   }
 
   const error = state.status === "refused" ? state.error : undefined;
@@ -101,9 +106,18 @@ export function CsvUpload({ uploadUrl, maxBytes, maxRows }: { uploadUrl: string;
           </Button>
         </div>
         {uploading && (
-          <p role="status" className="text-sm text-slate-700">
-            Reading {state.fileName} and applying its valid rows. Large files take a little while.
-          </p>
+          <div className="flex flex-col gap-1">
+            <p role="status" className="text-sm text-slate-700">
+              {state.progress
+                ? `${state.progress.done.toLocaleString("en-US")} of ${state.progress.total.toLocaleString("en-US")} rows done, ${(state.progress.total - state.progress.done).toLocaleString("en-US")} left.`
+                : `Reading ${state.fileName}…`}
+            </p>
+            <progress
+              className="h-2 w-full max-w-md"
+              aria-label={`Rows of ${state.fileName} done`}
+              {...(state.progress ? { value: state.progress.done, max: state.progress.total } : {})}
+            />
+          </div>
         )}
       </form>
 
@@ -129,4 +143,22 @@ function detailOf(problem: unknown): string | undefined {
 
 function isUploadAnswer(answer: unknown): answer is UploadAnswer {
   return typeof answer === "object" && answer !== null && Array.isArray((answer as UploadAnswer).results);
+}
+
+/** The NDJSON lines of a streamed answer, as they arrive. */
+async function* ndjsonLines(response: Response): AsyncGenerator<StreamLine> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) buffer += value;
+    let newline = buffer.indexOf("\n");
+    while (newline >= 0) {
+      const line = buffer.slice(0, newline).trim();
+      buffer = buffer.slice(newline + 1);
+      if (line) yield JSON.parse(line) as StreamLine;
+      newline = buffer.indexOf("\n");
+    }
+    if (done) return;
+  }
 }

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/ui/data-table";
 import type { RemovalSummary, RowOutcome, RowResult } from "@/lib/csip-console/apply-removal-rows";
 
 const OUTCOME: Record<RowOutcome, { text: string; className: string }> = {
@@ -24,32 +25,20 @@ export function describeSummary(summary: RemovalSummary): string {
 /** One line per uploaded row, in file order: the line number, the identifier exactly as typed, and what happened. */
 export function RemovalResults({ results }: { results: RowResult[] }) {
   return (
-    <div className="overflow-x-auto rounded-md border border-slate-200">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Result for each row of the file</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-slate-700">
-          <tr>
-            <th scope="col" className="px-3 py-2 font-medium">Line</th>
-            <th scope="col" className="px-3 py-2 font-medium">Identifier as typed</th>
-            <th scope="col" className="px-3 py-2 font-medium">Result</th>
+    <DataTable id="row-results" caption="Result for each row of the file" minWidthClass="min-w-[28rem]" columns={[{ label: "Line" }, { label: "Identifier as typed" }, { label: "Result" }]}>
+      {results.map((row) => {
+        const outcome = OUTCOME[row.outcome];
+        return (
+          <tr key={row.line} data-testid="row-result" data-line={row.line} data-outcome={row.outcome} className="align-top">
+            <td className="px-3 py-2 tabular-nums">{row.line}</td>
+            <td className="max-w-[16rem] break-all px-3 py-2 font-mono text-xs">{row.input === "" ? <span className="font-sans text-slate-600">(empty)</span> : row.input}</td>
+            <td className="px-3 py-2">
+              <span className={`mr-2 inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ${outcome.className}`}>{outcome.text}</span>
+              {row.message}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200">
-          {results.map((row) => {
-            const outcome = OUTCOME[row.outcome];
-            return (
-              <tr key={row.line} data-testid="row-result" data-line={row.line} data-outcome={row.outcome} className="align-top">
-                <td className="px-3 py-2 tabular-nums">{row.line}</td>
-                <td className="max-w-[16rem] break-all px-3 py-2 font-mono text-xs">{row.input === "" ? <span className="font-sans text-slate-600">(empty)</span> : row.input}</td>
-                <td className="px-3 py-2">
-                  <span className={`mr-2 inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ${outcome.className}`}>{outcome.text}</span>
-                  {row.message}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import type { FormState } from "@/web/form-state";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { DateTime } from "@/components/ui/date-time";
 
 export type IdentifierRow = { id: string; display: string; kind: "tel" | "mailto"; verifiedAt: string };
 
@@ -27,7 +28,7 @@ export function IdentifierList({
               <p className="truncate font-medium text-slate-900">{row.display}</p>
               <p className="text-xs text-slate-600">
                 {row.kind === "tel" ? "Phone number" : "Email address"} · verified{" "}
-                <time dateTime={row.verifiedAt}>{new Date(row.verifiedAt).toLocaleDateString()}</time>
+                <DateTime value={row.verifiedAt} />
               </p>
             </div>
             {canRemove && rows.length > 1 && (

@@ -4,11 +4,13 @@ import { useActionState } from "react";
 import type { FormState } from "@/web/form-state";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { DateTime } from "@/components/ui/date-time";
 
-export type PasskeyRow = { id: string; name: string; createdAt: string; lastUsedAt: string | null; synced: boolean };
+/** `onlyFor`: the identifier whose mappings alone this passkey signs, when it is that identifier's own. */
+export type PasskeyRow = { id: string; name: string; createdAt: string; lastUsedAt: string | null; synced: boolean; onlyFor: string | null };
 
 function date(value: string) {
-  return <time dateTime={value}>{new Date(value).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}</time>;
+  return <DateTime value={value} />;
 }
 
 export function PasskeyList({
@@ -38,6 +40,7 @@ export function PasskeyList({
                   Added {date(row.createdAt)} · {row.lastUsedAt ? <>last used {date(row.lastUsedAt)}</> : "never used yet"}
                   {row.synced && " · synced"}
                 </p>
+                {row.onlyFor && <p className="text-xs text-slate-600">Signs the mappings of {row.onlyFor} only</p>}
               </div>
               {canRemove && (
                 <form action={remove}>

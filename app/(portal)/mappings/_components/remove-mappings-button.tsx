@@ -8,7 +8,8 @@ import { runPasskeyAssertion } from "@/web/run-passkey-assertion";
 import { finishRemovalAction, startRemovalAction } from "@/app/(portal)/mappings/removal-actions";
 
 /** Removes mappings after the recipient confirms with their passkey; they are never served again. */
-export function RemoveMappingsButton({ mappingIds, label, confirmText }: { mappingIds: string[]; label: string; confirmText: string }) {
+/** `context` is read by screen readers only, after the label, so that two “Remove “Personal”” buttons differ. */
+export function RemoveMappingsButton({ mappingIds, label, context, confirmText }: { mappingIds: string[]; label: string; context?: string; confirmText: string }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -24,6 +25,7 @@ export function RemoveMappingsButton({ mappingIds, label, confirmText }: { mappi
       );
       if (!finished.ok) return setError(finished.message);
       setConfirming(false);
+      router.push(`/mappings?removed=${finished.removed}`);
       router.refresh();
     } finally {
       setBusy(false);
@@ -34,6 +36,7 @@ export function RemoveMappingsButton({ mappingIds, label, confirmText }: { mappi
     return (
       <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
         {label}
+        {context && <span className="sr-only"> {context}</span>}
       </Button>
     );
   }

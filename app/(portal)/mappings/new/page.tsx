@@ -14,6 +14,7 @@ import { listMappingsForUser } from "@/lib/mappings/list-mappings";
 import { listPasskeys } from "@/lib/passkeys/manage-passkeys";
 import { emptyEntry, stateFromDocument } from "./_components/editor-state";
 import { MappingEditor } from "./_components/mapping-editor";
+import type { Signer } from "./_components/signing-passkey";
 
 export const metadata: Metadata = { title: "New mapping" };
 
@@ -46,6 +47,14 @@ export default async function NewMappingPage({ searchParams }: { searchParams: P
     ? stateFromDocument(identifiers.find((row) => row.uri === editing.csi)?.id ?? identifier.id, editing.document)
     : { identifierId: identifier.id, label: "Personal", fresh: false, entries: registry[0] ? [{ ...emptyEntry(registry[0].id), tags: ["Default"] }] : [] };
 
+  // As lib/passkeys/signing-passkeys.ts decides: an identifier's own passkeys, else the account's.
+  const signerOf = (identifierId: string): Signer => {
+    const own = passkeyRows.filter((row) => row.identifierId === identifierId).map((row) => row.name);
+    if (own.length > 0) return { kind: "own", names: own };
+    const account = passkeyRows.filter((row) => row.identifierId === null).map((row) => row.name);
+    return account.length > 0 ? { kind: "account", names: account } : null;
+  };
+
   return (
     <div className="flex flex-col gap-6">
       <div>
@@ -55,7 +64,7 @@ export default async function NewMappingPage({ searchParams }: { searchParams: P
         </p>
       </div>
       <MappingEditor
-        identifiers={identifiers.map((row) => ({ id: row.id, display: displayIdentifier(row.uri) }))}
+        identifiers={identifiers.map((row) => ({ id: row.id, display: displayIdentifier(row.uri), signer: signerOf(row.id) }))}
         msps={registry}
         initial={initial}
         defaultRegion={getEnv().defaultPhoneRegion}

@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { apiKeys, msps } from "@/db/schema";
-import { hashApiKey } from "@/lib/api-keys/api-key-format";
+import { msps, users } from "@/db/schema";
+import { issueMspApiKey, revokeApiKey } from "@/lib/api-keys/manage-api-keys";
+import { setClockOffset } from "@/lib/clock";
 import { publishedJwks } from "@/lib/keys/signing-keys";
 import { verifyLookupItem } from "@mimi-discovery/msp-kit";
 import { apiRequest, createAppHarness } from "@/test/support/app-harness";
@@ -50,6 +51,20 @@ describe("POST /api/v1/lookup", () => {
     expect(none).toEqual({ csi: "mailto:carol@example.com", result: "none", mappings: [] });
   });
 
+  it("never serves a mapping once it has expired", async () => {
+    const mapping = await app.publishFor("expires.soon@example.com");
+    const before = (await (await lookup(apiRequest(URL_SINGLE, { csi: "expires.soon@example.com" }, { key }))).json()) as { result: string };
+    expect(before.result).toBe("found");
+    setClockOffset(mapping.expiresAt.getTime() - Date.now());
+    try {
+      const after = await lookup(apiRequest(URL_SINGLE, { csi: "expires.soon@example.com" }, { key }));
+      expect(after.status).toBe(200);
+      expect(await after.json()).toEqual({ csi: "mailto:expires.soon@example.com", result: "none", mappings: [] });
+    } finally {
+      setClockOffset(0);
+    }
+  });
+
   it("refuses missing, malformed, unknown, revoked and deleted-MSP keys with 401, and a CSIP key with 403", async () => {
     const noKey = await lookup(apiRequest(URL_SINGLE, { csi: "bob@example.com" }));
     expect(noKey.status).toBe(401);
@@ -58,9 +73,14 @@ describe("POST /api/v1/lookup", () => {
     expect((await lookup(apiRequest(URL_SINGLE, { csi: "bob@example.com" }, { headers: { authorization: `Basic ${key}` } }))).status).toBe(401);
     expect((await lookup(apiRequest(URL_SINGLE, { csi: "bob@example.com" }, { key: `${key.slice(0, -1)}${key.endsWith("A") ? "E" : "A"}` }))).status).toBe(401);
 
-    const revoked = await app.mspKey("chat.example");
-    await app.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.keyHash, hashApiKey(revoked)));
-    expect((await lookup(apiRequest(URL_SINGLE, { csi: "bob@example.com" }, { key: revoked }))).status).toBe(401);
+    // Revoked by the operator, as the console does it.
+    const [operator] = await app.db.insert(users).values({}).returning({ id: users.id });
+    const issued = await issueMspApiKey({ db: app.db, mspId: "chat.example", label: "to revoke", operatorUserId: operator!.id, now: new Date() });
+    expect((await lookup(apiRequest(URL_SINGLE, { csi: "bob@example.com" }, { key: issued!.key }))).status).toBe(200);
+    expect(await revokeApiKey({ db: app.db, keyId: issued!.id, operatorUserId: operator!.id, now: new Date() })).toBe(true);
+    const revoked = await lookup(apiRequest(URL_SINGLE, { csi: "bob@example.com" }, { key: issued!.key }));
+    expect(revoked.status).toBe(401);
+    expect((await problem(revoked)).detail).toBe("The API key is unknown, revoked, or its owner was removed.");
 
     const gone = await app.mspKey("family.example");
     await app.db.update(msps).set({ deletedAt: new Date() }).where(eq(msps.id, "family.example"));

@@ -9,7 +9,7 @@ import { lookupCsis, serializeLookup } from "@/lib/lookup/lookup-csis";
 export const dynamic = "force-dynamic";
 
 /** One identifier: every active, verifiable mapping of it (protocol section 4). Costs one token. */
-export const POST = withApiKey("msp", async ({ request, db, now, charge }) => {
+export const POST = withApiKey("msp", "lookup", async ({ request, db, now, charge }) => {
   const input = lookupRequestSchema.parse(await readJsonBody(request, SINGLE_LOOKUP_MAX_BYTES));
   const parsed = parseCsiInput(input.csi);
   if (!parsed.ok) throw new ApiError("invalid_value", PROBLEM_DETAILS.invalidIdentifier(parsed.error.detail), {}, { identifier_error: parsed.error.code });

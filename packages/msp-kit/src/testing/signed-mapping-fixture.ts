@@ -66,6 +66,7 @@ export async function signMapping(options: {
   rpId?: string;
   userVerified?: boolean;
   userPresent?: boolean;
+  clientDataType?: string;
 }): Promise<{ document: MappingDocument; proof: MappingProof }> {
   const { dp, authenticator, document } = options;
   const binding = options.binding ?? (await dp.signBinding({ sub: document.csi, cnf: { jwk: authenticator.publicKeyJwk() } }));
@@ -75,6 +76,7 @@ export async function signMapping(options: {
     origin: options.origin ?? dp.issuer,
     userVerified: options.userVerified,
     userPresent: options.userPresent,
+    clientDataType: options.clientDataType,
   });
   return {
     document,

@@ -119,7 +119,8 @@ export class SoftwareAuthenticator {
   /**
    * What `startAuthentication` returns. The counter goes up by one per assertion, except that an authenticator
    * created with signCount 0 stays at 0, as many synced passkeys do. `signCount` reports another value once
-   * (to imitate a cloned authenticator) without changing the counter.
+   * (to imitate a cloned authenticator) without changing the counter. `backupEligible`, `backupState` and
+   * `clientDataType` report other flags or another ceremony once, for the assertions a verifier must refuse.
    */
   async authenticate(options: {
     challenge: string;
@@ -128,12 +129,19 @@ export class SoftwareAuthenticator {
     userVerified?: boolean;
     userPresent?: boolean;
     signCount?: number;
+    backupEligible?: boolean;
+    backupState?: boolean;
+    clientDataType?: string;
   }): Promise<AuthenticationResponseJSON> {
     if (this.#signCount !== 0) this.#signCount++;
+    const backupFlags =
+      options.backupEligible === undefined && options.backupState === undefined
+        ? this.#backupFlags
+        : (options.backupEligible ? FLAG_BACKUP_ELIGIBLE : 0) | (options.backupState ? FLAG_BACKUP_STATE : 0);
     const flags =
-      (options.userPresent === false ? 0 : FLAG_USER_PRESENT) | (options.userVerified === false ? 0 : FLAG_USER_VERIFIED) | this.#backupFlags;
+      (options.userPresent === false ? 0 : FLAG_USER_PRESENT) | (options.userVerified === false ? 0 : FLAG_USER_VERIFIED) | backupFlags;
     const authenticatorData = authenticatorDataHead(options.rpId, flags, options.signCount ?? this.#signCount);
-    const clientDataJSON = clientData("webauthn.get", options.challenge, options.origin);
+    const clientDataJSON = clientData(options.clientDataType ?? "webauthn.get", options.challenge, options.origin);
     // WebAuthn signs authenticatorData || SHA-256(clientDataJSON); ECDSA signatures leave as DER, like a device's.
     const signed = Buffer.concat([authenticatorData, createHash("sha256").update(clientDataJSON).digest()]);
     const signature = sign("sha256", signed, { key: this.#privateKey, dsaEncoding: "der" });

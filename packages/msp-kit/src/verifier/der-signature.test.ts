@@ -46,6 +46,29 @@ describe("derToP1363", () => {
     expect(() => derToP1363(bytes)).toThrow();
   });
 
+  it.each([
+    ["another outer tag", new Uint8Array([0x31, ...der(r32, s32).slice(1)]), "expected a DER SEQUENCE"],
+    ["a SEQUENCE length that disagrees", new Uint8Array([0x30, 0x45, ...der(r32, s32).slice(2)]), "the DER SEQUENCE length does not match the signature's size"],
+    ["a long-form length", new Uint8Array([0x30, 0x80]), "a DER length is missing or too long for a P-256 signature"],
+    ["a length of 0x7f (the largest short form) that overruns", new Uint8Array([0x30, 0x03, 0x02, 0x7f, 0x01]), "r has an impossible length"],
+    ["a missing length", new Uint8Array([0x30]), "a DER length is missing or too long for a P-256 signature"],
+    ["an INTEGER tag missing", new Uint8Array([0x30, 0x02, 0x04, 0x00]), "expected a DER INTEGER for r"],
+    ["an integer that runs past the end", new Uint8Array([0x30, 0x04, 0x02, 0x03, 0x01, 0x02]), "r has an impossible length"],
+    ["an empty s", der(r32, []), "s has an impossible length"],
+    ["a negative s", der(r32, [0x80]), "s is negative"],
+    ["an s longer than a scalar", der(r32, [1, ...s32]), "s is longer than a P-256 scalar"],
+  ])("says why it refuses %s", (_label, bytes, message) => {
+    expect(() => derToP1363(bytes)).toThrow(new Error(message));
+  });
+
+  it("accepts an integer that ends exactly at the end of the signature", () => {
+    expect([...derToP1363(der([0x01], [0x02]))]).toEqual([...Array(31).fill(0), 1, ...Array(31).fill(0), 2]);
+  });
+
+  it("keeps a single zero byte: the integer 0 is one byte long", () => {
+    expect([...derToP1363(der([0x00], [0x00, 0x00]))]).toEqual(Array(64).fill(0));
+  });
+
   it("round-trips WebCrypto's own signatures through DER", async () => {
     const { privateKey, publicKey } = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
     const data = new TextEncoder().encode("mapping");

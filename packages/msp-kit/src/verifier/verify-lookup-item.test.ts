@@ -59,6 +59,36 @@ describe("verifyLookupItem", () => {
     expect(detail).toMatch(/^The document is for "tel:\+14085550000", but .* The document is not a valid version 1 mapping: v: /u);
   });
 
+  it("de-lists by the newest fresh mapping of the looked-up CSI only, and only what is older", async () => {
+    const item = {
+      csi: "tel:+14085551212",
+      result: "found",
+      mappings: [
+        await served("older-fresh", { seq: 4, fresh: true }),
+        await served("before", { seq: 6 }),
+        await served("newest-fresh", { seq: 8, fresh: true }),
+        await served("other-csi-fresh", { seq: 20, fresh: true, csi: "tel:+14085550000" }),
+        await served("equal", { seq: 8 }),
+      ],
+    };
+    const result = await verifyLookupItem(item, dp.options);
+    expect(failedChecks(result)).toEqual({ "older-fresh": ["replay"], before: ["replay"], "newest-fresh": [], "other-csi-fresh": ["document"], equal: [] });
+  });
+
+  it("does not judge a document without a seq by the fresh one beside it", async () => {
+    const fresh = await served("fresh", { seq: 9, fresh: true });
+    const noSeq = await served("no-seq", { seq: 3 });
+    const item = { csi: "tel:+14085551212", result: "found", mappings: [fresh, { ...noSeq, document: { ...noSeq.document, seq: "3" } }] };
+    const checks = (await verifyLookupItem(item, dp.options)).mappings[1]!.verification.checks;
+    expect(checks.find((check) => check.id === "replay")).toMatchObject({ ok: true });
+  });
+
+  it("names a document without a CSI as null", async () => {
+    const mapping = await served("m", {});
+    const item = { csi: "tel:+14085551212", result: "found", mappings: [{ ...mapping, document: { ...mapping.document, csi: undefined } }] };
+    expect((await verifyLookupItem(item, dp.options)).mappings[0]!.verification.checks[0]!.detail).toMatch(/^The document is for null, but the lookup answered for "tel:\+14085551212"\./u);
+  });
+
   it("accepts an answer with no mapping", async () => {
     expect(await verifyLookupItem({ csi: "tel:+14085551212", result: "none", mappings: [] }, dp.options)).toEqual({ ok: true, mappings: [] });
   });
@@ -66,6 +96,8 @@ describe("verifyLookupItem", () => {
   it.each([
     ["an error slot", { input: "12", error: { code: "invalid_csi", title: "Invalid CSI", detail: "…" } }],
     ["a string", "tel:+14085551212"],
+    ["null", null],
+    ["a csi that is not text", { csi: 5, result: "found", mappings: [] }],
     ["mappings that are not a list", { csi: "tel:+14085551212", result: "found", mappings: {} }],
   ])("has nothing to trust in %s", async (_label, item) => {
     expect(await verifyLookupItem(item, dp.options)).toEqual({ ok: false, mappings: [] });

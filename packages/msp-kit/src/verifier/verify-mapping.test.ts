@@ -101,6 +101,26 @@ describe("verifyMapping: each check fails on its own", () => {
     expect(detail(verification, "binding")).toMatch(/expired at 2026-11-22T09:59:59.000Z/u);
   });
 
+  it("binding: expiring exactly at the verification time", async () => {
+    const binding = await dp.signBinding({ sub: "tel:+14085551212", cnf: { jwk: passkey.publicKeyJwk() }, exp: NOW.getTime() / 1000 });
+    const verification = await verifyMapping(await signMapping({ dp, authenticator: passkey, document: sampleDocument(), binding }), dp.options);
+    expect(failed(verification)).toEqual(["binding"]);
+    expect(detail(verification, "binding")).toMatch(/expired at 2026-11-22T10:00:00.000Z, before the verification time 2026-11-22T10:00:00.000Z/u);
+  });
+
+  it("binding: not valid yet (nbf one second after the verification time)", async () => {
+    const binding = await dp.signBinding({ sub: "tel:+14085551212", cnf: { jwk: passkey.publicKeyJwk() }, nbf: NOW.getTime() / 1000 + 1 });
+    const verification = await verifyMapping(await signMapping({ dp, authenticator: passkey, document: sampleDocument(), binding }), dp.options);
+    expect(failed(verification)).toEqual(["binding"]);
+    expect(detail(verification, "binding")).toBe("The binding is not valid: it is not valid before 2026-11-22T10:00:01.000Z.");
+  });
+
+  it("binding: valid from exactly the verification time (nbf equal to now)", async () => {
+    const binding = await dp.signBinding({ sub: "tel:+14085551212", cnf: { jwk: passkey.publicKeyJwk() }, nbf: NOW.getTime() / 1000 });
+    const verification = await verifyMapping(await signMapping({ dp, authenticator: passkey, document: sampleDocument(), binding }), dp.options);
+    expect(failed(verification)).toEqual([]);
+  });
+
   it("binding: signed by a key the JWKS does not publish", async () => {
     const stranger = await createTestDp({ kid: "other-key" });
     const binding = await stranger.signBinding({ sub: "tel:+14085551212", cnf: { jwk: passkey.publicKeyJwk() } });
@@ -138,6 +158,24 @@ describe("verifyMapping: each check fails on its own", () => {
     expect(detail(verification, "client_data")).toMatch(/made on "https:\/\/evil.example", not on the DP's origin "http:\/\/localhost:3000"/u);
   });
 
+  it("client_data: a registration's client data (type webauthn.create), not an assertion's", async () => {
+    const mapping = await signMapping({ dp, authenticator: passkey, document: sampleDocument(), clientDataType: "webauthn.create" });
+    const verification = await verifyMapping(mapping, dp.options);
+    expect(failed(verification)).toEqual(["client_data"]);
+    expect(detail(verification, "client_data")).toBe('The client data does not match: its type is "webauthn.create", not "webauthn.get".');
+  });
+
+  it("client_data: no type at all", async () => {
+    const { document, proof } = await signMapping({ dp, authenticator: passkey, document: sampleDocument() });
+    const clientData = JSON.parse(Buffer.from(proof.assertion.client_data_json, "base64url").toString("utf8")) as Record<string, unknown>;
+    delete clientData.type;
+    const tampered = { ...proof, assertion: { ...proof.assertion, client_data_json: Buffer.from(JSON.stringify(clientData)).toString("base64url") } };
+    const verification = await verifyMapping({ document, proof: tampered }, dp.options);
+    // Changing the client data also breaks the signature over it; the type is still named for what it is.
+    expect(failed(verification)).toEqual(["client_data", "signature"]);
+    expect(detail(verification, "client_data")).toBe('The client data does not match: its type is nothing, not "webauthn.get".');
+  });
+
   it("authenticator_data: made for another rpID", async () => {
     const verification = await verifyMapping(await signMapping({ dp, authenticator: passkey, document: sampleDocument(), rpId: "evil.example" }), dp.options);
     expect(failed(verification)).toEqual(["authenticator_data"]);
@@ -169,6 +207,20 @@ describe("verifyMapping: each check fails on its own", () => {
     const verification = await verifyMapping(await signMapping({ dp, authenticator: passkey, document }), dp.options);
     expect(failed(verification)).toEqual(["expiry"]);
     expect(detail(verification, "expiry")).toMatch(/expired at 2026-11-22T09:59:59Z/u);
+  });
+
+  it("expiry: the document expires exactly at the verification time", async () => {
+    const document = sampleDocument({ created: "2025-11-22T10:00:00Z", expires: "2026-11-22T10:00:00Z" });
+    const verification = await verifyMapping(await signMapping({ dp, authenticator: passkey, document }), dp.options);
+    expect(failed(verification)).toEqual(["expiry"]);
+    expect(detail(verification, "expiry")).toBe("The document expired at 2026-11-22T10:00:00Z, before the verification time 2026-11-22T10:00:00.000Z.");
+  });
+
+  it("expiry: a document expiring one second after the verification time is still valid", async () => {
+    const document = sampleDocument({ created: "2025-11-22T10:00:00Z", expires: "2026-11-22T10:00:01Z" });
+    const verification = await verifyMapping(await signMapping({ dp, authenticator: passkey, document }), dp.options);
+    expect(failed(verification)).toEqual([]);
+    expect(detail(verification, "expiry")).toBe("The document is valid until 2026-11-22T10:00:01Z.");
   });
 
   it("replay: older than the last mapping seen; equal or newer passes", async () => {

@@ -12,6 +12,7 @@ import { DeleteMspForm } from "@/app/(admin)/admin/_components/delete-msp-form";
 import { ApiKeyIssueForm } from "@/components/api-key-issue-form";
 import { ApiKeyList } from "@/components/api-key-list";
 import { MspForm } from "@/app/(admin)/admin/_components/msp-form";
+import { DateTime } from "@/components/ui/date-time";
 
 export const metadata: Metadata = { title: "MSP" };
 
@@ -40,7 +41,7 @@ export default async function MspPage({
       </div>
       {created && <Alert tone="success">The MSP is registered. Issue it an API key below.</Alert>}
       {msp.deletedAt ? (
-        <Alert tone="warning">This MSP was deleted on {msp.deletedAt.toLocaleString()}. Its keys no longer work.</Alert>
+        <Alert tone="warning">This MSP was deleted on <DateTime value={msp.deletedAt} />. Its keys no longer work.</Alert>
       ) : (
         <>
           <Card title="API keys" description="Shown once when issued, stored only as a hash. Lookups are limited per MSP, across all its keys.">

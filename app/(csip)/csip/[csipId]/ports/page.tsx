@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DataTable } from "@/components/ui/data-table";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/index";
 import { listOtherCsips } from "@/lib/csip-console/list-other-csips";
@@ -7,7 +8,7 @@ import { displayIdentifier } from "@/lib/identifiers/display";
 import { NO_RECEIVING_CSIP } from "@/lib/validations/csip-console";
 import { reportPortOutAction } from "@/app/(csip)/csip/actions";
 import { PortForm } from "@/app/(csip)/csip/_components/port-form";
-import { When } from "@/app/(csip)/csip/_components/when";
+import { DateTime } from "@/components/ui/date-time";
 import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
 
 export const metadata: Metadata = { title: "Ported numbers" };
@@ -40,31 +41,18 @@ export default async function PortsPage({ params }: { params: Promise<{ csipId: 
         {ports.length === 0 ? (
           <p className="rounded-md border border-dashed border-slate-300 p-4 text-sm text-slate-600">No numbers ported in or out yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Numbers ported in and out, newest first</caption>
-              <thead className="border-b border-slate-200 text-slate-600">
-                <tr>
-                  <th scope="col" className="py-2 pr-4 font-medium">Number</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Direction</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Other provider</th>
-                  <th scope="col" className="py-2 font-medium">When</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {ports.map((port) => (
-                  <tr key={port.id} data-testid="port-row">
-                    <td className="whitespace-nowrap py-2 pr-4">{displayIdentifier(port.csi)}</td>
-                    <td className="py-2 pr-4">{port.direction === "out" ? "Ported out" : "Ported in"}</td>
-                    <td className="py-2 pr-4">{port.otherName ?? "Not registered here"}</td>
-                    <td className="py-2">
-                      <When date={port.at} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable id="ports" caption="Numbers ported in and out, newest first" minWidthClass="min-w-[30rem]" columns={[{ label: "Number" }, { label: "Direction" }, { label: "Other provider" }, { label: "When" }]}>
+            {ports.map((port) => (
+              <tr key={port.id} data-testid="port-row">
+                <td className="whitespace-nowrap px-3 py-2">{displayIdentifier(port.csi)}</td>
+                <td className="px-3 py-2">{port.direction === "out" ? "Ported out" : "Ported in"}</td>
+                <td className="px-3 py-2">{port.otherName ?? "Not registered here"}</td>
+                <td className="px-3 py-2">
+                  <DateTime value={port.at} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Card>
     </div>

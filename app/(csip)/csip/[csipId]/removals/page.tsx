@@ -40,7 +40,10 @@ export default async function RemovalsPage({ params }: { params: Promise<{ csipI
                 A header row naming the columns, then one identifier per row. Save from a spreadsheet as “CSV UTF-8”; commas or semicolons both
                 work. For ported_out, an optional receiving_csip column names the receiving provider by its CSIP id.
               </p>
-              <pre className="overflow-x-auto rounded bg-slate-100 p-3 font-mono text-xs text-slate-900">{EXAMPLE}</pre>
+              {/* Focusable, so that a keyboard can scroll the example sideways on a phone. */}
+              <pre role="region" aria-label="An example file" tabIndex={0} className="overflow-x-auto rounded bg-slate-100 p-3 font-mono text-xs text-slate-900">
+                {EXAMPLE}
+              </pre>
             </div>
           </details>
           <CsvUpload uploadUrl={`${csipPath(csip.csipId, "removals")}/upload`} maxBytes={CSV_LIMITS.maxBytes} maxRows={CSV_LIMITS.maxRows} />

@@ -12,7 +12,7 @@ const AUDIENCES: { kind: AudienceKind; label: string }[] = [
   { kind: "senders", label: "Particular people or a group" },
 ];
 
-const inputClass = "rounded-md border border-slate-300 bg-white px-3 py-2 text-base";
+const inputClass = "w-full min-w-0 rounded-md border border-slate-300 bg-white px-3 py-2 text-base";
 
 /** Hands the typed list to the person as a file: it never goes to the server, so this is the only copy. */
 function saveList(text: string, filename: string) {
@@ -48,7 +48,8 @@ export function EntryFields({
   const error = (suffix: string) => errors[`entries.${index}${suffix}`];
   const entryError = error("");
   return (
-    <fieldset className="flex flex-col gap-4 rounded-md border border-slate-300 p-4" data-testid="mapping-entry">
+    // min-w-0: a fieldset is as wide as its widest content by default, which pushed a phone's page sideways.
+    <fieldset className="flex min-w-0 flex-col gap-4 rounded-md border border-slate-300 p-4" data-testid="mapping-entry">
       <legend className="px-1 text-sm font-semibold text-slate-900">
         Choice {index + 1}: {mspName}
       </legend>
@@ -113,7 +114,7 @@ export function EntryFields({
       </div>
 
       {entry.audienceKind === "sender_msps" && (
-        <fieldset className="flex flex-col gap-1">
+        <fieldset className="flex min-w-0 flex-col gap-1">
           <legend className="text-sm font-medium">Senders on these services</legend>
           {msps.map((msp) => (
             <label key={msp.id} className="flex items-center gap-2 text-sm">

@@ -4,21 +4,25 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
 import { runPasskeyAssertion } from "@/web/run-passkey-assertion";
 import { MAPPING_LIMITS } from "@/lib/mappings/limits";
-import { describeMapping } from "@mimi-discovery/msp-kit";
 import { prepareMappingAction, publishMappingAction } from "@/app/(portal)/mappings/actions";
 import { buildDraft } from "./build-draft";
 import { emptyEntry, previewDocument, type EditorState, type EntryState } from "./editor-state";
 import { EntryFields } from "./entry-fields";
+import { MappingPreview } from "./preview";
+import { SigningPasskey, type Signer } from "./signing-passkey";
 
 type Props = {
-  identifiers: { id: string; display: string }[];
+  identifiers: { id: string; display: string; signer: Signer }[];
   msps: { id: string; name: string }[];
   initial: EditorState;
   defaultRegion: string | undefined;
 };
+
+const FORM_ID = "mapping-editor";
 
 export function MappingEditor({ identifiers, msps, initial, defaultRegion }: Props) {
   const router = useRouter();
@@ -27,7 +31,7 @@ export function MappingEditor({ identifiers, msps, initial, defaultRegion }: Pro
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const names = useMemo(() => Object.fromEntries(msps.map((msp) => [msp.id, msp.name])), [msps]);
-  const preview = describeMapping(previewDocument(state), names);
+  const chosen = identifiers.find((identifier) => identifier.id === state.identifierId);
 
   const update = (patch: Partial<EditorState>) => setState((current) => ({ ...current, ...patch }));
   const updateEntry = (key: string, patch: Partial<EntryState>) =>
@@ -69,108 +73,101 @@ export function MappingEditor({ identifiers, msps, initial, defaultRegion }: Pro
     }
   }
 
+  // The signing-passkey offer holds a form of its own, which HTML does not allow inside this one: the editor's
+  // form ends before it, and the sign button, after it, names the editor's form.
   return (
-    <form
-      className="flex flex-col gap-6"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void sign();
-      }}
-    >
-      {message && <Alert tone="error">{message}</Alert>}
-      <div className="grid gap-4 sm:grid-cols-2">
-        <div className="flex flex-col gap-1">
-          <label htmlFor="mapping-identifier" className="text-sm font-medium">
-            For
-          </label>
-          <select id="mapping-identifier" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-base" value={state.identifierId} onChange={(event) => update({ identifierId: event.target.value })}>
-            {identifiers.map((identifier) => (
-              <option key={identifier.id} value={identifier.id}>
-                {identifier.display}
-              </option>
-            ))}
-          </select>
-          {errors.identifierId && <p className="text-sm font-medium text-red-700">{errors.identifierId}</p>}
-        </div>
-        <TextField
-          id="mapping-label"
-          label="Label"
-          hint="Publishing again under the same label replaces that mapping."
-          value={state.label}
-          maxLength={MAPPING_LIMITS.labelMaxLength}
-          onChange={(event) => update({ label: event.target.value })}
-          error={errors.label}
-          list="label-suggestions"
-        />
-        <datalist id="label-suggestions">
-          <option value="Personal" />
-          <option value="Work" />
-        </datalist>
-      </div>
-
-      <section aria-labelledby="choices-heading" className="flex flex-col gap-4">
-        <h2 id="choices-heading" className="text-lg font-semibold">
-          Where people reach you, in order of preference
-        </h2>
-        {state.entries.length === 0 && (
-          <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700">
-            No messaging service listed: publishing this says you opted out, which lookups report as different from having no mapping.
-          </p>
-        )}
-        {state.entries.map((entry, index) => (
-          <EntryFields
-            key={entry.key}
-            entry={entry}
-            index={index}
-            count={state.entries.length}
-            msps={msps}
-            errors={errors}
-            onChange={(patch) => updateEntry(entry.key, patch)}
-            onMove={(delta) => move(index, delta)}
-            onRemove={() => update({ entries: state.entries.filter((item) => item.key !== entry.key) })}
+    <div className="flex flex-col gap-6">
+      <form
+        id={FORM_ID}
+        className="flex flex-col gap-6"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void sign();
+        }}
+      >
+        {message && <Alert tone="error">{message}</Alert>}
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField
+            id="mapping-identifier"
+            label="For"
+            value={state.identifierId}
+            onChange={(event) => update({ identifierId: event.target.value })}
+            options={identifiers.map((identifier) => ({ value: identifier.id, label: identifier.display }))}
+            error={errors.identifierId}
           />
-        ))}
-        {errors.entries && <p className="text-sm font-medium text-red-700">{errors.entries}</p>}
-        <div>
-          <Button
-            type="button"
-            variant="secondary"
-            disabled={state.entries.length >= MAPPING_LIMITS.maxEntries || msps.length === 0}
-            onClick={() => update({ entries: [...state.entries, emptyEntry(msps[0]?.id ?? "")] })}
-          >
-            Add a messaging service
-          </Button>
+          <TextField
+            id="mapping-label"
+            label="Label"
+            hint="Publishing again under the same label replaces that mapping."
+            value={state.label}
+            maxLength={MAPPING_LIMITS.labelMaxLength}
+            onChange={(event) => update({ label: event.target.value })}
+            error={errors.label}
+            list="label-suggestions"
+          />
+          <datalist id="label-suggestions">
+            <option value="Personal" />
+            <option value="Work" />
+          </datalist>
         </div>
-      </section>
 
-      <label className="flex items-start gap-3 rounded-md border border-slate-300 bg-white p-4 text-sm">
-        <input type="checkbox" className="mt-1" checked={state.fresh} onChange={(event) => update({ fresh: event.target.checked })} />
-        <span>
-          <strong>Start fresh.</strong> De-list every earlier mapping of this identifier, including any a previous holder of the number or address
-          left behind.
-        </span>
-      </label>
-
-      <section aria-labelledby="preview-heading" className="rounded-md border border-indigo-200 bg-indigo-50 p-4">
-        <h2 id="preview-heading" className="font-semibold text-indigo-950">
-          In plain words
-        </h2>
-        <ul className="mt-2 list-disc pl-5 text-sm text-indigo-950" data-testid="mapping-preview">
-          {preview.map((line) => (
-            <li key={line}>{line}</li>
+        <section aria-labelledby="choices-heading" className="flex flex-col gap-4">
+          <h2 id="choices-heading" className="text-lg font-semibold">
+            Where people reach you, in order of preference
+          </h2>
+          {state.entries.length === 0 && (
+            <p className="rounded-md border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700">
+              No messaging service listed: publishing this says you opted out, which lookups report as different from having no mapping.
+            </p>
+          )}
+          {state.entries.map((entry, index) => (
+            <EntryFields
+              key={entry.key}
+              entry={entry}
+              index={index}
+              count={state.entries.length}
+              msps={msps}
+              errors={errors}
+              onChange={(patch) => updateEntry(entry.key, patch)}
+              onMove={(delta) => move(index, delta)}
+              onRemove={() => update({ entries: state.entries.filter((item) => item.key !== entry.key) })}
+            />
           ))}
-        </ul>
-      </section>
+          {errors.entries && <p className="text-sm font-medium text-red-700">{errors.entries}</p>}
+          <div>
+            <Button
+              type="button"
+              variant="secondary"
+              disabled={state.entries.length >= MAPPING_LIMITS.maxEntries || msps.length === 0}
+              onClick={() => update({ entries: [...state.entries, emptyEntry(msps[0]?.id ?? "")] })}
+            >
+              Add a messaging service
+            </Button>
+          </div>
+        </section>
+
+        <label className="flex items-start gap-3 rounded-md border border-slate-300 bg-white p-4 text-sm">
+          <input type="checkbox" className="mt-1" checked={state.fresh} onChange={(event) => update({ fresh: event.target.checked })} />
+          <span>
+            <strong>Start fresh.</strong> De-list every earlier mapping of this identifier, including any a previous holder of the number or address
+            left behind.
+          </span>
+        </label>
+
+        <MappingPreview document={previewDocument(state)} names={names} />
+      </form>
+
+      {chosen && <SigningPasskey identifierId={chosen.id} display={chosen.display} signer={chosen.signer} />}
 
       <div className="flex flex-wrap items-center gap-4">
-        <Button type="submit" disabled={busy !== null} aria-disabled={busy !== null}>
+        <Button type="submit" form={FORM_ID} disabled={busy !== null || !chosen?.signer} aria-disabled={busy !== null || !chosen?.signer}>
           {busy ?? "Sign with your passkey and publish"}
         </Button>
         <p className="text-sm text-slate-600" aria-live="polite">
           {busy ? "" : "Your passkey signs exactly what is described above."}
         </p>
       </div>
-    </form>
+    </div>
   );
 }

@@ -7,6 +7,7 @@ import { withApiKey } from "@/http/with-api-key";
 import { getAppKeys, getTextDeliverer } from "@/web/services";
 import { sendNotice } from "@/lib/notifications/notify";
 import { applyCsipRemovals, type ItemResult } from "@/lib/removals/apply-csip-removals";
+import { auditRemovalRequest } from "@/lib/removals/audit-removal-request";
 import { findReplay, readIdempotencyKey, requestHash, storeAnswer, type StoredAnswer } from "@/lib/removals/idempotency";
 import { csipRemovalRequestSchema, type CsipRemovalItemResult } from "@mimi-discovery/msp-kit";
 
@@ -38,7 +39,7 @@ const answerOf = (answer: StoredAnswer, replayed: boolean) =>
  * CSIP removals (protocol section 5): per-item results, one transaction for the whole request, an
  * Idempotency-Key that replays the first answer, signed tombstones for every removed mapping.
  */
-export const POST = withApiKey("csip", async ({ request, db, now, key }) => {
+export const POST = withApiKey("csip", "csip_removals", async ({ request, db, now, key }) => {
   const idempotencyKey = readIdempotencyKey(request.headers.get("idempotency-key"));
   const body = await readJsonBody(request, CSIP_REMOVAL_MAX_BYTES);
   const input = csipRemovalRequestSchema.parse(body);
@@ -51,9 +52,20 @@ export const POST = withApiKey("csip", async ({ request, db, now, key }) => {
   let outcome: { answer: StoredAnswer; notices: Awaited<ReturnType<typeof applyCsipRemovals>>["notices"] };
   try {
     outcome = await withTransaction(db, async (tx) => {
-      const { results, notices } = await applyCsipRemovals({ tx, csipId: key.csipId, items: input.items, issuer: publicOrigin, sealingKey: getAppKeys().sealing, now });
+      const requestedBy = { via: "api", apiKeyId: key.keyId } as const;
+      const { results, notices } = await applyCsipRemovals({
+        tx,
+        csipId: key.csipId,
+        items: input.items,
+        requestedBy,
+        issuer: publicOrigin,
+        sealingKey: getAppKeys().sealing,
+        auditKey: getAppKeys().audit,
+        now,
+      });
       const items = results.map(wireItem);
       const applied = results.filter((result) => result.applied).length;
+      await auditRemovalRequest(tx, { csipId: key.csipId, requestedBy, items: results.length, applied, now });
       const answer = {
         status: overallStatus(items.map((item) => item.status)),
         body: JSON.stringify({ results: items, summary: { items: results.length, applied, refused: results.length - applied } }),

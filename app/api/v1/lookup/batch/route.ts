@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
  * invalid identifier gets an error in its slot only. Each distinct identifier costs one token; repeats are
  * answered in every slot and counted once.
  */
-export const POST = withApiKey("msp", async ({ request, db, now, charge }) => {
+export const POST = withApiKey("msp", "lookup_batch", async ({ request, db, now, charge }) => {
   const { maxBatch } = getEnv();
   const body = await readJsonBody(request, batchLookupMaxBytes(maxBatch));
   const csis = (body as { csis?: unknown })?.csis;

@@ -23,8 +23,8 @@ const refuse = (code: ApiErrorCode, detail: string) => problemResponse(getEnv().
  * be an admin of this CSIP (404 otherwise, as for the pages), and the body must be text/csv (not a CORS-simple
  * type, so another site cannot even send it without a preflight we never answer).
  *
- * Answers 200 with one result per row, or a problem document (RFC 9457, as the API) whose detail is one sentence
- * when the file as a whole cannot be read; nothing
+ * Answers a problem document (RFC 9457, as the API) whose detail is one sentence when the file as a whole cannot be
+ * read; otherwise 200 with NDJSON lines: progress while the rows are applied, then one result per row; nothing
  * is applied for a refused file or a refused row, and the valid rows go in one transaction.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ csipId: string }> }) {
@@ -46,24 +46,51 @@ export async function POST(request: Request, { params }: { params: Promise<{ csi
   }
   if (!request.body) return refuse("malformed_request", "The file is empty. Its first line must be a header row naming csi and reason.");
 
+  let parsed: Awaited<ReturnType<typeof parseRemovalCsv>>;
   try {
-    const parsed = await parseRemovalCsv(request.body);
-    if (!parsed.ok) return refuse("invalid_value", parsed.error);
-    const { results, summary, notices } = await applyRemovalRows({
-      db,
-      csipId: membership.csipId,
-      userId: session.userId,
-      rows: parsed.rows,
-      issuer: env.publicOrigin,
-      sealingKey: getAppKeys().sealing,
-      now: now(),
-    });
-    // After commit, best effort, as the API does: the portal shows every notice anyway.
-    const deliverText = getTextDeliverer();
-    await Promise.allSettled(notices.map((notice) => sendNotice(db, deliverText, notice)));
-    return Response.json({ results, summary }, { headers: { "cache-control": "no-store" } });
+    parsed = await parseRemovalCsv(request.body);
   } catch (error) {
-    // The API's one mapping: a down dependency is a 503, anything unknown a 500 that logs only the error's class.
     return problemResponse(env.publicOrigin, toApiError(error));
   }
+  if (!parsed.ok) return refuse("invalid_value", parsed.error);
+  const rows = parsed.rows;
+
+  // The file is read: from here the answer is a stream of NDJSON lines, progress while the rows are applied (so a
+  // person waiting on thousands of rows sees how many are done), then the result, or the problem that stopped it.
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const encoder = new TextEncoder();
+      const send = (line: object) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
+      let reported = -1;
+      try {
+        const { results, summary, notices } = await applyRemovalRows({
+          db,
+          csipId: membership.csipId,
+          userId: session.userId,
+          rows,
+          issuer: env.publicOrigin,
+          sealingKey: getAppKeys().sealing,
+          auditKey: getAppKeys().audit,
+          now: now(),
+          onProgress: (done, total) => {
+            // About a hundred steps, whatever the file's size.
+            const step = Math.floor((done * 100) / total);
+            if (step === reported) return;
+            reported = step;
+            send({ progress: { done, total } });
+          },
+        });
+        // After commit, best effort, as the API does: the portal shows every notice anyway.
+        const deliverText = getTextDeliverer();
+        await Promise.allSettled(notices.map((notice) => sendNotice(db, deliverText, notice)));
+        send({ result: { results, summary } });
+      } catch (error) {
+        // The transaction rolled back: nothing was applied. A down dependency or an unknown failure, said as the API says it.
+        const problem = toApiError(error);
+        send({ problem: { code: problem.code, detail: problem.detail } });
+      }
+      controller.close();
+    },
+  });
+  return new Response(stream, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
 }

@@ -9,7 +9,21 @@ import { TextField } from "@/components/ui/text-field";
 import { describeBrowserWebauthnError } from "@/web/webauthn-errors";
 import { finishPasskeyRegistrationAction, startPasskeyRegistrationAction } from "@/app/(portal)/account/passkey-actions";
 
-export function RegisterPasskey({ suggestedName }: { suggestedName: string }) {
+/**
+ * Registers a passkey: the account's by default, or with `identifierId` one of that identifier's own. The name
+ * field starts empty after a registration, so the next passkey is not given the last one's name.
+ */
+export function RegisterPasskey({
+  suggestedName,
+  identifierId,
+  submitLabel = "Register a passkey",
+  doneMessage = "Your passkey is registered. You can sign in and sign mappings with it.",
+}: {
+  suggestedName: string;
+  identifierId?: string;
+  submitLabel?: string;
+  doneMessage?: string;
+}) {
   const router = useRouter();
   const [name, setName] = useState(suggestedName);
   const [busy, setBusy] = useState(false);
@@ -22,7 +36,7 @@ export function RegisterPasskey({ suggestedName }: { suggestedName: string }) {
     setError(null);
     setDone(false);
     try {
-      const started = await startPasskeyRegistrationAction({ name });
+      const started = await startPasskeyRegistrationAction(identifierId ? { name, identifierId } : { name });
       if (!started.ok) {
         setError({ field: started.errors?.name, message: started.message });
         return;
@@ -40,6 +54,7 @@ export function RegisterPasskey({ suggestedName }: { suggestedName: string }) {
         return;
       }
       setDone(true);
+      setName("");
       router.refresh();
     } finally {
       setBusy(false);
@@ -49,9 +64,9 @@ export function RegisterPasskey({ suggestedName }: { suggestedName: string }) {
   return (
     <form onSubmit={register} className="flex flex-col gap-4" noValidate>
       {error && !error.field && <Alert tone="error">{error.message}</Alert>}
-      {done && <Alert tone="success">Your passkey is registered. You can sign in and sign mappings with it.</Alert>}
+      {done && <Alert tone="success">{doneMessage}</Alert>}
       <TextField
-        id="passkey-name"
+        id={identifierId ? `passkey-name-${identifierId}` : "passkey-name"}
         name="name"
         label="Passkey name"
         hint="So you can tell your passkeys apart, for example “Work laptop”."
@@ -63,7 +78,7 @@ export function RegisterPasskey({ suggestedName }: { suggestedName: string }) {
       />
       <div>
         <Button type="submit" disabled={busy} aria-disabled={busy}>
-          {busy ? "Waiting for your authenticator…" : "Register a passkey"}
+          {busy ? "Waiting for your authenticator…" : submitLabel}
         </Button>
       </div>
     </form>

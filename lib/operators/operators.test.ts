@@ -20,6 +20,7 @@ async function signIn(identifier: string): Promise<string> {
   const { challengeId } = await otp.request(identifier, { clientIp: `192.0.2.${Math.floor(Math.random() * 250)}` });
   const outcome = await signInWithCode({ db: testDb.db, keys: testKeys, challengeId, code: otp.lastCode(), now: otp.now() });
   if (!outcome.ok) throw new Error(`sign-in failed: ${outcome.reason}`);
+  if (outcome.status !== "signed_in") throw new Error("sign-in asked for a step-up: a fresh identifier was expected");
   return outcome.userId;
 }
 

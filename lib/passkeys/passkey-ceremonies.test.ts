@@ -29,6 +29,7 @@ async function account(): Promise<string> {
   const { challengeId } = await otp.request(`ceremony-${++counter}@example.com`, { clientIp: `192.0.2.${counter % 250}` });
   const signedIn = await signInWithCode({ db: testDb.db, keys: testKeys, challengeId, code: otp.lastCode(), now: otp.now() });
   if (!signedIn.ok) throw new Error("sign-in failed");
+  if (signedIn.status !== "signed_in") throw new Error("sign-in asked for a step-up: a fresh identifier was expected");
   return signedIn.userId;
 }
 

@@ -42,6 +42,28 @@ export async function createAppHarness(overrides: Record<string, string> = {}, o
   const db = testDb.db;
   const origin = env.publicOrigin;
   const rp = relyingPartyFor(origin);
+  const holders = new Map<string, { userId: string; identifierId: string; authenticator: SoftwareAuthenticator }>();
+
+  async function newHolder(identifier: string) {
+    const otp = createOtpHarness(db);
+    const { challengeId } = await otp.request(identifier, { clientIp: `192.0.2.${Math.floor(Math.random() * 250)}` });
+    const signedIn = await signInWithCode({ db, keys: testKeys, challengeId, code: otp.lastCode(), now: otp.now() });
+    if (!signedIn.ok) throw new Error(`sign-in failed: ${signedIn.reason}`);
+    if (signedIn.status !== "signed_in") throw new Error("sign-in asked for a step-up: publishFor wants an identifier no other harness call made");
+    const [row] = await db.select().from(identifiers).where(eq(identifiers.userId, signedIn.userId));
+    const authenticator = await SoftwareAuthenticator.create();
+    const registration = await startPasskeyRegistration({ db, rp, userId: signedIn.userId, userName: identifier, now: new Date() });
+    await finishPasskeyRegistration({
+      db,
+      rp,
+      userId: signedIn.userId,
+      challengeId: registration.challengeId,
+      name: "key",
+      response: (await authenticator.register(registration.options, origin)) as never,
+      now: new Date(),
+    });
+    return { userId: signedIn.userId, identifierId: row!.id, authenticator };
+  }
 
   return {
     db,
@@ -85,31 +107,22 @@ export async function createAppHarness(overrides: Record<string, string> = {}, o
     },
 
     /** A recipient who proved `identifier` and published a genuinely signed mapping for it. */
+    /**
+     * A mapping published by the holder of `identifier`, signed with their passkey. The first call makes the account
+     * (a code, then a passkey); later calls for the same identifier publish again from that account, as its holder
+     * would, since a code alone no longer opens an account that has a passkey.
+     */
     async publishFor(identifier: string, draft: Partial<Omit<MappingDraft, "identifierId">> = {}) {
-      const otp = createOtpHarness(db);
-      const { challengeId } = await otp.request(identifier, { clientIp: `192.0.2.${Math.floor(Math.random() * 250)}` });
-      const signedIn = await signInWithCode({ db, keys: testKeys, challengeId, code: otp.lastCode(), now: otp.now() });
-      if (!signedIn.ok) throw new Error(`sign-in failed: ${signedIn.reason}`);
-      if (signedIn.status !== "signed_in") throw new Error("sign-in asked for a step-up: publishFor wants a fresh identifier");
-      const [row] = await db.select().from(identifiers).where(eq(identifiers.userId, signedIn.userId));
-      const authenticator = await SoftwareAuthenticator.create();
-      const registration = await startPasskeyRegistration({ db, rp, userId: signedIn.userId, userName: identifier, now: new Date() });
-      await finishPasskeyRegistration({
-        db,
-        rp,
-        userId: signedIn.userId,
-        challengeId: registration.challengeId,
-        name: "key",
-        response: (await authenticator.register(registration.options, origin)) as never,
-        now: new Date(),
-      });
+      const holder = holders.get(identifier) ?? (await newHolder(identifier));
+      holders.set(identifier, holder);
+      const { userId, identifierId, authenticator } = holder;
       const prepared = await prepareMapping({
         db,
         rp,
         issuer: origin,
-        userId: signedIn.userId,
+        userId,
         draft: mappingDraftSchema.parse({
-          identifierId: row!.id,
+          identifierId,
           label: "Personal",
           fresh: false,
           entries: [{ msp: "chat.example", tags: ["Default"], audience: { kind: "everyone" } }],
@@ -119,7 +132,7 @@ export async function createAppHarness(overrides: Record<string, string> = {}, o
         now: new Date(),
       });
       const response = (await authenticator.authenticate({ challenge: prepared.options.challenge, rpId: rp.rpId, origin })) as never;
-      const published = await publishMapping({ db, rp, issuer: origin, sealingKey: testKeys.sealing, userId: signedIn.userId, challengeId: prepared.challengeId, response, now: new Date() });
+      const published = await publishMapping({ db, rp, issuer: origin, sealingKey: testKeys.sealing, userId, challengeId: prepared.challengeId, response, now: new Date() });
       return { ...published, authenticator, rp };
     },
   };

@@ -72,6 +72,10 @@ const rawSchema = z.object({
       .optional(),
   ),
   OPERATORS: z.string().trim().default(""),
+  DATABASE_DEADLINE_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  DATABASE_STARTUP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(15),
   // Read by lib/log/logger.ts straight from the environment (it must log before, and without, a valid
   // configuration); validated here so that a misspelt value stops start-up like any other.
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
@@ -104,6 +108,14 @@ export type Env = {
   operators: string[];
   /** True when some channel writes codes to the development outbox instead of delivering them. */
   devOutbox: boolean;
+  /** Longest wait for a database connection (and for one to open): then 503, nothing sent. */
+  databaseDeadlineMs: number;
+  /** The database's statement_timeout; a statement unanswered a second longer is given up. */
+  databaseStatementTimeoutMs: number;
+  /** How long start-up keeps retrying a database that does not answer, before giving up. */
+  databaseStartupTimeoutSeconds: number;
+  /** After SIGTERM, how long in-flight requests and jobs may take before the process exits anyway (non-zero). */
+  shutdownGraceSeconds: number;
   /** Who may read GET /metrics: a bearer token, and addresses or CIDR ranges (loopback by default, locally). */
   metrics: { token: string | undefined; allow: string[] };
 };
@@ -169,6 +181,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       .map((entry) => entry.trim())
       .filter(Boolean),
     devOutbox: !raw.SMTP_URL || !raw.SMS_GATEWAY_URL,
+    databaseDeadlineMs: raw.DATABASE_DEADLINE_MS,
+    databaseStatementTimeoutMs: raw.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseStartupTimeoutSeconds: raw.DATABASE_STARTUP_TIMEOUT_SECONDS,
+    shutdownGraceSeconds: raw.SHUTDOWN_GRACE_SECONDS,
     metrics: {
       token: raw.METRICS_TOKEN,
       allow: (raw.METRICS_ALLOW ?? (production ? "" : "127.0.0.1,::1"))

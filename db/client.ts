@@ -4,6 +4,12 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { createAvailabilityGate, type AvailabilityGate } from "./availability-gate";
+import { lockDataDir } from "./data-dir-lock";
+import type { DatabaseUnavailableError } from "./errors";
+import { guardSql } from "./guarded-sql";
+import { createSocketFactory, wantsTls } from "./pg-socket";
+import { createPermits } from "./permits";
 import * as schema from "./schema";
 
 /** Either driver behind one type: lib code never knows which PostgreSQL it talks to. */
@@ -11,31 +17,117 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: true };
 
-export type RawClient = { driver: "postgres"; sql: postgres.Sql } | { driver: "pglite"; pglite: PGlite };
+/**
+ * `sql` is postgres.js itself (migrations and scripts); `guarded` is what the app's queries go through, with the
+ * deadlines of guardSql and the availability gate, which readiness checks read.
+ */
+export type RawClient =
+  | { driver: "postgres"; sql: postgres.Sql; guarded: postgres.Sql; gate: AvailabilityGate; url: string }
+  | { driver: "pglite"; pglite: PGlite; release?: () => void };
 
-export function openRawClient(target: DatabaseTarget): RawClient {
-  if ("url" in target) {
-    return {
-      driver: "postgres",
-      // A down database must answer quickly (503), not hang a request for postgres.js's default 30 s.
-      sql: postgres(target.url, { max: 10, connect_timeout: 5, idle_timeout: 60, onnotice: () => {} }),
-    };
-  }
+export type DatabaseOptions = {
+  /** Longest wait for a connection, and for a connection to open (default 1 s): then 503, nothing sent. */
+  deadlineMs?: number;
+  /** The server's statement_timeout (default 5 s); a statement unanswered a second after it is given up on. */
+  statementTimeoutMs?: number;
+  /** Connections in the pool (default 10). */
+  max?: number;
+  /** Told when the database stops or starts answering, for the log. */
+  onAvailabilityChange?: (up: boolean, failure: DatabaseUnavailableError | undefined) => void;
+};
+
+export function openRawClient(target: DatabaseTarget, options: DatabaseOptions = {}): RawClient {
+  if ("url" in target) return openPostgres(target.url, options);
   if ("dataDir" in target) {
     // PGlite does not create parent folders.
     mkdirSync(target.dataDir, { recursive: true });
-    return { driver: "pglite", pglite: new PGlite(target.dataDir) };
+    const release = lockDataDir(target.dataDir);
+    try {
+      return { driver: "pglite", pglite: new PGlite(target.dataDir), release };
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
   return { driver: "pglite", pglite: new PGlite() };
 }
 
+function openPostgres(url: string, options: DatabaseOptions): RawClient {
+  const deadlineMs = options.deadlineMs ?? 1_000;
+  const statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
+  const max = options.max ?? 10;
+  const connect = (size: number) =>
+    // Our sockets, which close at once when they fail (db/pg-socket.ts); postgres.js's types do not list the option.
+    // Over TLS postgres.js opens its own, without that fix.
+    postgres(url, Object.assign(wantsTls(url) ? {} : { socket: createSocketFactory() }, {
+      max: size,
+      connect_timeout: deadlineMs / 1000,
+      idle_timeout: 60,
+      // postgres.js waits up to 20 s between reconnects by default, and queued queries wait with it. The gate keeps
+      // traffic off a down database, so reconnecting promptly costs little.
+      backoff: (attempt: number) => Math.min(0.01 * 2 ** attempt, 0.2),
+      // The server ends a statement or an idle transaction that runs away, and says so (57014), which is a 503.
+      connection: {
+        application_name: "mimi-discovery",
+        statement_timeout: statementTimeoutMs,
+        idle_in_transaction_session_timeout: statementTimeoutMs * 2,
+      },
+      onnotice: () => {},
+    }));
+  let pool = connect(max);
+  const permits = createPermits(max);
+  const gate = createAvailabilityGate({
+    // A connection of its own: the pool's connections may be wedged by what the outage did to them.
+    probe: async () => {
+      const probe = connect(1);
+      try {
+        await Promise.race([
+          probe.unsafe("select 1"),
+          new Promise((_, reject) => setTimeout(() => reject(new Error("probe timed out")), deadlineMs).unref()),
+        ]);
+      } finally {
+        void probe.end({ timeout: 0 });
+      }
+      // postgres.js does not always recover its own connections from a lost server (a connection that closed with a
+      // write pending never sends again): after an outage the DP starts from a fresh pool. Calls still held by the
+      // old one are ended, and answered 503.
+      const old = pool;
+      pool = connect(max);
+      // drizzle registered its type parsers on the pool it was given.
+      Object.assign(pool.options.parsers, old.options.parsers);
+      Object.assign(pool.options.serializers, old.options.serializers);
+      void old.end({ timeout: 0 });
+    },
+    ...(options.onAvailabilityChange ? { onChange: options.onAvailabilityChange } : {}),
+  });
+  const guarded = guardSql(() => pool, { gate, permits, deadlineMs, answerDeadlineMs: statementTimeoutMs + 1_000 });
+  return {
+    driver: "postgres",
+    get sql() {
+      return pool;
+    },
+    guarded,
+    gate,
+    url,
+  };
+}
+
 export function wrapClient(client: RawClient): Database {
   return client.driver === "postgres"
-    ? (drizzlePostgres(client.sql, { schema }) as unknown as Database)
+    ? (drizzlePostgres(client.guarded, { schema }) as unknown as Database)
     : (drizzlePglite(client.pglite, { schema }) as unknown as Database);
 }
 
 export async function closeRawClient(client: RawClient): Promise<void> {
-  if (client.driver === "postgres") await client.sql.end({ timeout: 5 });
-  else await client.pglite.close();
+  if (client.driver === "postgres") {
+    client.gate.close();
+    await client.sql.end({ timeout: 5 });
+  }
+  else {
+    try {
+      await client.pglite.close();
+    } finally {
+      client.release?.();
+    }
+  }
 }

@@ -23,7 +23,15 @@ export function installDatabase(raw: RawClient): Database {
 function installed(): Installed {
   if (!holder[installedKey]) {
     const env = getEnv();
-    installDatabase(openRawClient(env.databaseUrl ? { url: env.databaseUrl } : { dataDir: path.join(env.dataDir, "pglite") }));
+    installDatabase(
+      openRawClient(env.databaseUrl ? { url: env.databaseUrl } : { dataDir: path.join(env.dataDir, "pglite") }, {
+        deadlineMs: env.databaseDeadlineMs,
+        statementTimeoutMs: env.databaseStatementTimeoutMs,
+        // Operators learn of an outage once, when it starts and when it ends, not from every refused request.
+        onAvailabilityChange: (up, failure) =>
+          up ? console.warn("database: answering again") : console.warn(`database: unreachable (${failure?.reason ?? "down"}${failure?.failure ? `, ${failure.failure}` : ""}); requests get 503 until it answers`),
+      }),
+    );
   }
   return holder[installedKey]!;
 }

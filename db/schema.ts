@@ -380,13 +380,21 @@ export const mappings = pgTable(
     expiresAt: timestamptz("expires_at").notNull(),
     endedAt: timestamptz("ended_at"),
     endedReason: text("ended_reason"),
-    /** When the recipient was reminded that this mapping is about to expire. */
+    /** When the reminder that this mapping is about to expire was delivered (null until it has been). */
     remindedAt: timestamptz("reminded_at"),
+    /** Delivery attempts so far, for the backoff between them. */
+    reminderAttempts: integer("reminder_attempts").notNull().default(0),
+    /** No attempt before this (null: as soon as the reminder is due). */
+    reminderNextAt: timestamptz("reminder_next_at"),
+    /** An instance's claim on the reminder while it delivers; another instance may take over once it has passed. */
+    reminderLeaseUntil: timestamptz("reminder_lease_until"),
   },
   (table) => [
     // seq never repeats for a CSI: two tabs publishing at once cannot both win.
     uniqueIndex("mappings_csi_seq_idx").on(table.csi, table.seq),
     index("mappings_csi_active_idx").on(table.csi).where(sql`${table.status} = 'active'`),
+    // The reminder job's question, asked every few minutes by every instance.
+    index("mappings_reminder_due_idx").on(table.expiresAt).where(sql`${table.status} = 'active' and ${table.remindedAt} is null`),
     index("mappings_user_idx").on(table.userId),
   ],
 );

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
 import { CLIENT_IP_HEADER, peerIsListed, resolveClientIp } from "./client-ip";
-import { ApiError, problemDocument, toApiError } from "./problem";
+import { ApiError, problemDocument, RETRY_AFTER_SECONDS, toApiError } from "./problem";
 import { PROBLEM_DETAILS } from "./problem-details";
 import { API_CONTENT_SECURITY_POLICY, newNonce, pageContentSecurityPolicy } from "./content-security-policy";
 import { serveMetrics, type MetricsAccess } from "./metrics-endpoint";
@@ -16,6 +16,10 @@ export type AppServerOptions = {
   publicOrigin: string;
   /** POST routes served by their Fetch-API handler directly, without Next (the lookup API's hot path). */
   directPost?: Map<string, WebHandler>;
+  /** GET routes answered on node:http directly, before anything else (health and readiness; not logged). */
+  directGet?: Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
+  /** False while the instance is starting: every other request is a 503 with Retry-After, not a hang. */
+  serving?: () => boolean;
   /** Next's dev mode, whose React Refresh needs eval and a WebSocket: the page policy allows them there only. */
   development?: boolean;
   /** Who may scrape GET /metrics; without it, there is no /metrics. */
@@ -37,7 +41,18 @@ export function createAppServer(
 ): Server {
   const publicHost = new URL(options.publicOrigin).host;
   return createServer((req, res) => {
+    // Health checks come every second from each balancer: answered first, and kept out of the request log.
+    const get = req.method === "GET" || req.method === "HEAD" ? options.directGet?.get((req.url ?? "").split("?")[0] ?? "") : undefined;
+    if (get) {
+      get(req, res).catch(() => res.destroy());
+      return;
+    }
     logRequest(req, res, options.trustedProxies);
+    if (options.serving && !options.serving()) {
+      const { status, headers, body } = problemDocument(options.publicOrigin, new ApiError("service_unavailable", PROBLEM_DETAILS.starting, { "retry-after": RETRY_AFTER_SECONDS }));
+      res.writeHead(status, { ...SECURITY_HEADERS, ...headers }).end(body);
+      return;
+    }
     req.headers[CLIENT_IP_HEADER] = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxies);
     // Next checks a server action's Origin against X-Forwarded-Host when one is sent, so a client that sets it to
     // its own site could pass a cross-site action off as same-site. The host users reach is configured: say it.

@@ -38,8 +38,13 @@ export const PROBLEM_DETAILS = {
   serviceUnavailable: "A dependency of this service is down. Nothing was done; try again shortly.",
   internalError: "Something went wrong on our side. Nothing was changed.",
 
-  // The public documents and the health check, which have no API key door to go through.
+  // The public documents, which have no API key door to go through.
   databaseUnreachable: "The database is not reachable.",
+
+  // http/health.ts: readiness, for balancers and orchestrators.
+  starting: "This instance is starting; it is not serving yet.",
+  draining: "This instance is shutting down; send requests to another one.",
+  dependenciesDown: (names: readonly string[]) => `Not ready: ${names.join(" and ")} ${names.length === 1 ? "does" : "do"} not answer.`,
 
   // http/create-app-server.ts: in production, before any route runs.
   httpsRequired: "This API answers only over HTTPS.",

@@ -27,7 +27,8 @@ export class ApiError extends Error {
   }
 }
 
-const RETRY_AFTER_SECONDS = "5";
+/** What a 503 tells a client to wait: about a PostgreSQL restart, and far longer than the gate takes to notice one. */
+export const RETRY_AFTER_SECONDS = "5";
 
 const PROBLEM_FOR_KIND: Record<DomainErrorKind, ApiErrorCode> = {
   malformed: "malformed_request",

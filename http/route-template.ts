@@ -34,6 +34,8 @@ const TEMPLATES = [
   "/.well-known/private-token-issuer-directory",
   "/api/auth/*",
   "/api/health",
+  "/api/health/live",
+  "/api/health/ready",
   "/api/v1/csip/removals",
   "/api/v1/lookup",
   "/api/v1/lookup/batch",

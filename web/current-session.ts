@@ -2,9 +2,13 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { auth } from "./auth";
+import { getDb } from "@/db/index";
+import { isDatabaseUnavailable } from "@/db/errors";
 import { getEnv } from "@/env";
+import { readSession } from "@/lib/auth/read-session";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
+import { now } from "@/lib/clock";
+import { ServiceUnavailableError } from "./service-unavailable";
 
 export type CurrentSession = {
   userId: string;
@@ -14,19 +18,24 @@ export type CurrentSession = {
   reauthenticatedAt: Date | null;
 };
 
-/** The signed-in person, once per request. */
+/**
+ * The signed-in person, once per request; null when nobody is. A database that does not answer is not "nobody":
+ * it throws ServiceUnavailableError, so that a signed-in person sees "briefly unavailable" and stays signed in,
+ * instead of being sent to the sign-in page.
+ */
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
-  const session = (await auth()) as
-    | { user?: { id?: string }; authenticatedAt?: string; reauthenticatedAt?: string | null }
-    | null;
   const token = (await cookies()).get(sessionCookieName(getEnv().publicOrigin))?.value;
-  if (!session?.user?.id || !session.authenticatedAt || !token) return null;
-  return {
-    userId: session.user.id,
-    token,
-    authenticatedAt: new Date(session.authenticatedAt),
-    reauthenticatedAt: session.reauthenticatedAt ? new Date(session.reauthenticatedAt) : null,
-  };
+  if (!token) return null;
+  try {
+    const session = await readSession(getDb(), token, now());
+    return session && { userId: session.userId, token, authenticatedAt: session.authenticatedAt, reauthenticatedAt: session.reauthenticatedAt };
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw new ServiceUnavailableError();
+    // Not the query's own error, not even as a cause: its parameters are the token's hash, and Next logs what a
+    // page throws, causes included.
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error("The session could not be read");
+  }
 });
 
 export async function requireSession(): Promise<CurrentSession> {

@@ -22,17 +22,33 @@ export async function sendNotice(
   deliverText: (message: TextMessage) => Promise<void>,
   notice: Notice,
 ): Promise<void> {
-  const rows = await db.select({ uri: identifiers.uri, lineType: identifiers.lineType }).from(identifiers).where(eq(identifiers.userId, notice.userId));
-  await Promise.allSettled(
+  await deliverNotice(db, deliverText, notice);
+}
+
+/**
+ * Sends a notice to every verified identifier of the account and says how many deliveries succeeded and failed.
+ * With `idempotencyKey`, each identifier's message carries a key derived from it and the identifier's id (no
+ * identifier in it), so that a retry of the same notice is the same message to a gateway that honours keys.
+ */
+export async function deliverNotice(
+  db: Database,
+  deliverText: (message: TextMessage) => Promise<void>,
+  notice: Notice,
+  idempotencyKey?: string,
+): Promise<{ delivered: number; failed: number }> {
+  const rows = await db.select({ id: identifiers.id, uri: identifiers.uri, lineType: identifiers.lineType }).from(identifiers).where(eq(identifiers.userId, notice.userId));
+  const outcomes = await Promise.allSettled(
     rows.map((row) => {
       const csi = parseIdentifier(row.uri);
       const channel = csi.kind === "mailto" ? "email" : row.lineType === "fixed_line" ? "voice" : "sms";
-      return deliverText({ csi, channel, subject: notice.subject, text: notice.text, idempotencyKey: randomUUID() }).catch((error: unknown) => {
+      return deliverText({ csi, channel, subject: notice.subject, text: notice.text, idempotencyKey: idempotencyKey ? `${idempotencyKey}:${row.id}` : randomUUID() }).catch((error: unknown) => {
         getMetrics().deliveryFailures.inc({ channel });
         throw error;
       });
     }),
   );
+  const delivered = outcomes.filter((outcome) => outcome.status === "fulfilled").length;
+  return { delivered, failed: outcomes.length - delivered };
 }
 
 export async function listNotices(db: Database, userId: string) {

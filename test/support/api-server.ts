@@ -12,6 +12,9 @@ import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
 import type { MetricsAccess } from "@/http/metrics-endpoint";
 import { serveWebHandler } from "@/http/serve-web-handler";
+import { healthRoutes, type Phase } from "@/http/health";
+import { getDb } from "@/db/index";
+import { sql } from "drizzle-orm";
 
 /** A port nobody listens on now, so that a harness can be configured with its origin before the server starts. */
 export async function freePort(): Promise<number> {
@@ -26,7 +29,15 @@ export async function freePort(): Promise<number> {
  * The DP's machine-facing doors on a real HTTP server, without Next: the custom server's wrapper, the routes it
  * serves directly (lookups, the OHTTP gateway, token issuance), and the public documents, each the handler the app runs.
  */
-export async function startApiServer(options: { port: number; origin: string; metrics?: MetricsAccess; trustedProxies?: string[] }) {
+export async function startApiServer(options: {
+  port: number;
+  origin: string;
+  metrics?: MetricsAccess;
+  trustedProxies?: string[];
+  routes?: Map<string, (request: Request) => Promise<Response>>;
+  /** Serves /api/health/live and /ready too, with this phase (and the database as the dependency). */
+  phase?: () => Phase;
+}) {
   const gets = new Map([
     ["/.well-known/mimi-discovery", () => Promise.resolve(metadata())],
     ["/.well-known/jwks.json", () => jwks()],
@@ -46,17 +57,20 @@ export async function startApiServer(options: { port: number; origin: string; me
       trustedProxies: createTrustedProxyList(options.trustedProxies ?? []),
       requireHttps: false,
       publicOrigin: options.origin,
+      ...(options.phase ? { directGet: healthRoutes({ origin: options.origin, phase: options.phase, dependencies: () => [{ name: "database", check: () => getDb().execute(sql`select 1`) }], timeoutMs: 1_000 }) } : {}),
       directPost: new Map([
         ["/api/v1/lookup", lookupOne],
         ["/api/v1/lookup/batch", lookupBatch],
         ["/api/v1/ohttp", ohttpGateway],
         ["/api/v1/privacy-pass/token-request", tokenRequest],
+        ...(options.routes ?? []),
       ]),
       metrics: options.metrics,
     },
   );
   await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));
   return {
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -28,8 +28,8 @@ const DEFAULT_ORIGIN = "http://localhost:3000";
  * Runs the app's route handlers in-process against a fresh database: the configuration and the database client
  * are installed where getEnv() and getDb() find them, as the custom server does at start.
  */
-export async function createAppHarness(overrides: Record<string, string> = {}) {
-  const testDb: TestDatabase = await createTestDatabase();
+export async function createAppHarness(overrides: Record<string, string> = {}, options: { databaseServerUrl?: string } = {}) {
+  const testDb: TestDatabase = await createTestDatabase(options.databaseServerUrl ? { serverUrl: options.databaseServerUrl } : {});
   const env: Env = parseEnv({
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "mimi-app-")),
     AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
@@ -73,6 +73,8 @@ export async function createAppHarness(overrides: Record<string, string> = {}) {
     db,
     env,
     origin,
+    /** The harness's database on the PostgreSQL server; unset on PGlite. */
+    databaseUrl: testDb.url,
     close: async () => {
       closeSharedRedis();
       await testDb.close();

@@ -8,6 +8,8 @@ export type TestDatabase = {
   db: Database;
   raw: RawClient;
   driver: "postgres" | "pglite";
+  /** The database's URL on the PostgreSQL server (unset on PGlite), for a second client or a fault proxy. */
+  url?: string;
   close: () => Promise<void>;
 };
 
@@ -15,18 +17,19 @@ export type TestDatabase = {
  * A fresh, migrated database for one test file: a new database on the PostgreSQL server named by
  * TEST_DATABASE_URL (CI sets it, so races meet a real server with real concurrency), or an in-memory PGlite.
  */
-export async function createTestDatabase(options: { driver?: "postgres" | "pglite" } = {}): Promise<TestDatabase> {
-  const driver = options.driver ?? (testEnv.TEST_DATABASE_URL ? "postgres" : "pglite");
+export async function createTestDatabase(options: { driver?: "postgres" | "pglite"; serverUrl?: string } = {}): Promise<TestDatabase> {
+  const serverUrl = options.serverUrl ?? testEnv.TEST_DATABASE_URL;
+  const driver = options.driver ?? (serverUrl ? "postgres" : "pglite");
   if (driver === "pglite") {
     const raw = openRawClient({ memory: true });
     await migrateDatabase(raw);
     return { db: wrapClient(raw), raw, driver, close: () => closeRawClient(raw) };
   }
-  if (!testEnv.TEST_DATABASE_URL) throw new Error("TEST_DATABASE_URL is not set");
+  if (!serverUrl) throw new Error("TEST_DATABASE_URL is not set");
   const name = `mimi_test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(testEnv.TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
-  const url = new URL(testEnv.TEST_DATABASE_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const raw = openRawClient({ url: url.toString() });
   await migrateDatabase(raw);
@@ -34,6 +37,7 @@ export async function createTestDatabase(options: { driver?: "postgres" | "pglit
     db: wrapClient(raw),
     raw,
     driver,
+    url: url.toString(),
     close: async () => {
       await closeRawClient(raw);
       await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -21,6 +21,7 @@ export type CsiLookup = { csi: string; result: LookupResultStatus; mappings: Sto
 export async function lookupCsis(db: Database, csis: string[], now: Date): Promise<Map<string, CsiLookup>> {
   const unique = [...new Set(csis)];
   const results = new Map<string, CsiLookup>(unique.map((csi) => [csi, { csi, result: "none", mappings: [] }]));
+  // Stryker disable next-line ConditionalExpression: equivalent, the query finds nothing for no CSIs; this saves the round trip.
   if (unique.length === 0) return results;
   const rows = await lookupQueryFor(db).execute({ csis: unique, now: now.toISOString() });
   for (const row of rows) {
@@ -53,6 +54,7 @@ function buildLookupQuery(db: Database) {
       ),
     )
     .orderBy(asc(mappings.csi), asc(mappings.seq))
+    // Stryker disable next-line StringLiteral: equivalent, the name only labels the prepared plan on the server.
     .prepare("lookup_csis");
 }
 
@@ -61,6 +63,7 @@ const lookupQueries = new WeakMap<Database, ReturnType<typeof buildLookupQuery>>
 
 function lookupQueryFor(db: Database) {
   let query = lookupQueries.get(db);
+  // Stryker disable next-line ConditionalExpression: equivalent in results, a fresh plan each time only costs time (the bench measures it).
   if (!query) lookupQueries.set(db, (query = buildLookupQuery(db)));
   return query;
 }

@@ -21,6 +21,7 @@ import { closeSharedRedis } from "@/lib/rate-limit/redis-client";
 import { now } from "@/lib/clock";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
+import { closeKeyAuthenticator } from "@/http/key-authenticator";
 import { lookupDependencies } from "@/http/dependencies";
 import { createDrainer, type Drainer } from "@/http/drain";
 import { healthRoutes, type Phase } from "@/http/health";
@@ -130,6 +131,7 @@ function stopOnSignals(options: { env: Env; drainer: Drainer; setPhase: (phase: 
     const outcome = await options.drainer.drain(grace * 1000);
     // What the requests just counted, before the database client closes.
     await Promise.race([flushUsageNow(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    await closeKeyAuthenticator();
     await Promise.race([closeRawClient(getRawClient()), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
     closeSharedRedis();
     if (outcome.clean) {

@@ -2,8 +2,9 @@
 import type { Database } from "@/db/client";
 import { getDb } from "@/db/index";
 import { getEnv } from "@/env";
-import { authenticateApiKey, type AuthenticatedKey } from "@/lib/api-keys/manage-api-keys";
+import type { AuthenticatedKey } from "@/lib/api-keys/manage-api-keys";
 import { getBucketStore } from "./bucket-store";
+import { getKeyAuthenticator } from "./key-authenticator";
 import { now as clockNow } from "@/lib/clock";
 import { ApiError, problemResponse, toApiError } from "./problem";
 import { PROBLEM_DETAILS } from "./problem-details";
@@ -20,9 +21,9 @@ export type ApiContext<Owner extends AuthenticatedKey["ownerKind"]> = {
 };
 
 /**
- * The one door for machine routes: parses `Authorization: Bearer`, finds the key by its hash, checks it may use
- * this route, gives the handler a metered `charge`, adds the RateLimit headers to whatever it answers, and turns
- * every failure into problem+json: ApiError as itself, ZodError as 422, a down database or limiter store as 503
+ * The one door for machine routes: parses `Authorization: Bearer`, finds the key by its hash (from memory when this
+ * instance verified it lately: http/key-authenticator.ts), checks it may use this route, gives the handler a metered
+ * `charge`, adds the RateLimit headers to whatever it answers, and turns every failure into problem+json: ApiError as itself, ZodError as 422, a down database or limiter store as 503
  * (fail closed), anything else as a 500 that leaks nothing. Nothing here logs a request's content.
  */
 export function withApiKey<Owner extends AuthenticatedKey["ownerKind"]>(
@@ -44,7 +45,7 @@ export function withApiKey<Owner extends AuthenticatedKey["ownerKind"]>(
       const token = /^Bearer ([^\s]+)$/u.exec(request.headers.get("authorization") ?? "")?.[1];
       if (!token) throw new ApiError("unauthorized", PROBLEM_DETAILS.missingApiKey, { "www-authenticate": "Bearer" });
       const db = getDb();
-      const key = await authenticateApiKey(db, token);
+      const key = await getKeyAuthenticator().authenticate(token);
       if (!key) throw new ApiError("unauthorized", PROBLEM_DETAILS.invalidApiKey, { "www-authenticate": 'Bearer error="invalid_token"' });
       if (key.ownerKind !== owner) {
         throw new ApiError("forbidden", owner === "msp" ? PROBLEM_DETAILS.csipKeyForLookup : PROBLEM_DETAILS.mspKeyForCsipRoute);

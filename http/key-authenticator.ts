@@ -25,6 +25,7 @@ export function getKeyAuthenticator(): KeyAuthenticator {
   const db = getDb();
   const authenticator = createKeyAuthenticator({
     load: (hash) => findApiKeyByHash(db, hash),
+    process: true,
     feeds: [
       (handlers) => (raw.driver === "postgres" ? listenOnPostgres(raw.url, handlers) : listenOnPglite(raw.pglite, handlers)),
       ...(env.redisUrl ? [(handlers: Parameters<typeof subscribeOnRedis>[1]) => subscribeOnRedis(env.redisUrl!, handlers)] : []),

@@ -35,6 +35,11 @@ export function createKeyAuthenticator(options: {
   load: (hash: string) => Promise<AuthenticatedKey | null>;
   feeds: ((handlers: FeedHandlers) => KeyChangeFeed)[];
   cache?: KeyCache;
+  /**
+   * The process's own authenticator: changes committed here reach it without a round trip. False for a second
+   * instance simulated in the same process (tests), which must hear of them as another process would.
+   */
+  process?: boolean;
 }): KeyAuthenticator {
   const cache = options.cache ?? createKeyCache();
   const listeners = new Set<(change: KeyChange) => void>();
@@ -77,6 +82,6 @@ export function createKeyAuthenticator(options: {
       cache.setTrusted(false);
     },
   };
-  live.add(authenticator);
+  if (options.process) live.add(authenticator);
   return authenticator;
 }

@@ -22,6 +22,7 @@ import { now } from "@/lib/clock";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
 import { closeKeyAuthenticator } from "@/http/key-authenticator";
+import { returnLeasedTokens } from "@/http/bucket-store";
 import { lookupDependencies } from "@/http/dependencies";
 import { createDrainer, type Drainer } from "@/http/drain";
 import { healthRoutes, type Phase } from "@/http/health";
@@ -131,6 +132,8 @@ function stopOnSignals(options: { env: Env; drainer: Drainer; setPhase: (phase: 
     const outcome = await options.drainer.drain(grace * 1000);
     // What the requests just counted, before the database client closes.
     await Promise.race([flushUsageNow(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    // Unspent lookup tokens back to the shared bucket, so that the other instances can spend them.
+    await Promise.race([returnLeasedTokens(now()).catch((error: unknown) => logFailure("returning leased tokens", error)), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     await closeKeyAuthenticator();
     await Promise.race([closeRawClient(getRawClient()), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
     closeSharedRedis();

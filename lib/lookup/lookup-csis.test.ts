@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { readFileSync } from "node:fs";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mappings } from "@/db/schema";
 import { createAppHarness } from "@/test/support/app-harness";
-import { lookupCsis, serializeLookup } from "./lookup-csis";
+import { lookupCsis, serializeLookup, serializeMapping } from "./lookup-csis";
 
 let app: Awaited<ReturnType<typeof createAppHarness>>;
 beforeAll(async () => {
@@ -69,5 +70,31 @@ describe("lookupCsis", () => {
     const [row] = await app.db.select().from(mappings).where(eq(mappings.id, mapping.id));
     expect(JSON.stringify(served.mappings[0]!.document)).toBe(row!.document);
     expect(served.mappings[0]!.proof.binding).toBe(row!.binding);
+  });
+
+  it("serves the bytes prepared when the mapping was written, which are serializeMapping's of its parts", async () => {
+    const mapping = await app.publishFor("prepared@example.com");
+    const [row] = await app.db.select().from(mappings).where(eq(mappings.id, mapping.id));
+    // The same values (jsonb gives the assertion's keys back in its own order), the document as its signed bytes.
+    expect(JSON.parse(row!.served)).toEqual(JSON.parse(serializeMapping({ id: row!.id, document: row!.document, binding: row!.binding, assertion: row!.assertion })));
+    expect(row!.served.startsWith(`{"id":"${row!.id}","document":${row!.document},"proof":{"binding":"${row!.binding}","assertion":{`)).toBe(true);
+    // The lookup sends the stored column, not a serialisation of the other columns: change it, and the answer follows.
+    await app.db.update(mappings).set({ served: '{"id":"changed"}' }).where(eq(mappings.id, mapping.id));
+    expect(serializeLookup(await lookupOne(mapping.csi, new Date()))).toBe(`{"csi":"${mapping.csi}","result":"found","mappings":[{"id":"changed"}]}`);
+    await app.db.update(mappings).set({ served: row!.served }).where(eq(mappings.id, mapping.id));
+  });
+
+  it("the migration prepares the served bytes of rows written before it, with the same values", async () => {
+    const mapping = await app.publishFor("older@example.com");
+    const [row] = await app.db.select().from(mappings).where(eq(mappings.id, mapping.id));
+    // The migration's own UPDATE, as committed, run on this row as if it predated the column.
+    const migration = readFileSync(new URL("../../db/migrations/0010_served_mappings.sql", import.meta.url), "utf8");
+    const backfill = migration.split("--> statement-breakpoint").map((part) => part.trim()).find((part) => part.startsWith("UPDATE"))!;
+    await app.db.update(mappings).set({ served: "" }).where(eq(mappings.id, mapping.id));
+    await app.db.execute(sql.raw(`${backfill.replace(/;$/u, "")} WHERE "id" = '${mapping.id}'`));
+    const [after] = await app.db.select({ served: mappings.served }).from(mappings).where(eq(mappings.id, mapping.id));
+    expect(JSON.parse(after!.served)).toEqual(JSON.parse(row!.served));
+    // The signed document keeps its exact bytes.
+    expect(after!.served).toContain(`"document":${row!.document},`);
   });
 });

@@ -174,13 +174,13 @@ async function main(): Promise<void> {
   // Next's handler, once it is prepared: until then the server answers health checks and 503s only.
   const serving: { handle?: (req: IncomingMessage, res: ServerResponse) => Promise<void> } = {};
 
-  // The same handlers Next would run, minus Next's per-request cost on the hottest path.
-  const directPost = new Map<string, WebHandler>([
-    ["/api/v1/lookup", lookupOne],
-    ["/api/v1/lookup/batch", lookupBatch],
-    ["/api/v1/ohttp", ohttpGateway],
-    ["/api/v1/privacy-pass/token-request", tokenRequest],
+  // The same handlers Next would run, minus Next's per-request cost and any Fetch conversion on the hottest path.
+  const nodePost = new Map([
+    ["/api/v1/lookup", lookupOne.node],
+    ["/api/v1/lookup/batch", lookupBatch.node],
+    ["/api/v1/privacy-pass/token-request", tokenRequest.node],
   ]);
+  const directPost = new Map<string, WebHandler>([["/api/v1/ohttp", ohttpGateway]]);
   if (env.testHooks) {
     // Loaded only here, and only then: no production build or start ever contains a test hook.
     const { testHookRoutes } = await import("./test/hooks/routes");
@@ -191,6 +191,7 @@ async function main(): Promise<void> {
     requireHttps: env.deployment === "production",
     publicOrigin: env.publicOrigin,
     directPost,
+    nodePost,
     directGet: healthRoutes({ origin: env.publicOrigin, phase: () => phase, dependencies: () => lookupDependencies(env, getDb), timeoutMs: env.databaseDeadlineMs }),
     serving: () => serving.handle !== undefined,
     development: dev,

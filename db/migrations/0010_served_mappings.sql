@@ -1,9 +1,10 @@
 -- The served JSON of each mapping, prepared when it is written (lib/mappings/publish-mapping.ts), so that a lookup
--- is one indexed query and a splice. Rows written before this migration get theirs here, built the way
--- serializeMapping builds it: the document as its stored signed text, the assertion as PostgreSQL prints its jsonb
--- (the same values; only the spacing and key order of that one object may differ from a newer row's).
+-- is one indexed query and a splice. Rows written before this migration get theirs here, byte for byte what
+-- serializeMapping makes: the document as its stored signed text; the assertion in jsonb's key order, as jsonb
+-- prints it less the space after each colon and comma (its four members are base64url strings, which hold neither
+-- quotes nor spaces, so only those separators contain '": "' and '", "').
 ALTER TABLE "mappings" ADD COLUMN "served" text;
 --> statement-breakpoint
-UPDATE "mappings" SET "served" = '{"id":' || to_json("id"::text)::text || ',"document":' || "document" || ',"proof":{"binding":' || to_json("binding")::text || ',"assertion":' || "assertion"::text || '}}';
+UPDATE "mappings" SET "served" = '{"id":' || to_json("id"::text)::text || ',"document":' || "document" || ',"proof":{"binding":' || to_json("binding")::text || ',"assertion":' || replace(replace("assertion"::text, '": "', '":"'), '", "', '","') || '}}';
 --> statement-breakpoint
 ALTER TABLE "mappings" ALTER COLUMN "served" SET NOT NULL;

@@ -71,7 +71,17 @@ function lookupQueryFor(db: Database) {
  * the mapping is written (mappings.served); lookups splice what it made.
  */
 export function serializeMapping(mapping: MappingParts): string {
-  return `{"id":${JSON.stringify(mapping.id)},"document":${mapping.document},"proof":{"binding":${JSON.stringify(mapping.binding)},"assertion":${JSON.stringify(mapping.assertion)}}}`;
+  return `{"id":${JSON.stringify(mapping.id)},"document":${mapping.document},"proof":{"binding":${JSON.stringify(mapping.binding)},"assertion":${JSON.stringify(inJsonbOrder(mapping.assertion))}}}`;
+}
+
+/**
+ * The assertion's members in the order PostgreSQL's jsonb keeps them (shorter keys first, then bytewise), which is
+ * how lookups served them when they read the column: bytes prepared at write time, rows filled by the migration and
+ * answers served before either are then the same bytes.
+ */
+function inJsonbOrder(value: MappingAssertion): Record<string, unknown> {
+  const keys = Object.keys(value).sort((a, b) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return Object.fromEntries(keys.map((key) => [key, value[key as keyof MappingAssertion]]));
 }
 
 /** A lookup result as JSON text (protocol section 4): the served mappings spliced in, nothing re-serialised. */

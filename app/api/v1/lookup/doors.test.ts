@@ -3,7 +3,7 @@ import { BlockList, type AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppServer } from "@/http/create-app-server";
-import { apiRequest, createAppHarness } from "@/test/support/app-harness";
+import { createAppHarness } from "@/test/support/app-harness";
 import { POST as batchLookup } from "./batch/route";
 import { POST as lookup } from "./route";
 

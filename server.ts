@@ -4,6 +4,7 @@
  * client's real IP address (from the socket, or a trusted proxy's X-Forwarded-For), answer liveness and readiness
  * without Next, and stop the way balancers and orchestrators expect (http/drain.ts).
  */
+import cluster from "node:cluster";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import next from "next";
 import { closeRawClient } from "@/db/client";
@@ -21,6 +22,7 @@ import { closeSharedRedis } from "@/lib/rate-limit/redis-client";
 import { now } from "@/lib/clock";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
+import { runClusterPrimary, WORKER_READY } from "@/http/cluster-primary";
 import { closeKeyAuthenticator } from "@/http/key-authenticator";
 import { returnLeasedTokens } from "@/http/bucket-store";
 import { lookupDependencies } from "@/http/dependencies";
@@ -133,7 +135,13 @@ function stopOnSignals(options: { env: Env; drainer: Drainer; setPhase: (phase: 
     // What the requests just counted, before the database client closes.
     await Promise.race([flushUsageNow(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     // Unspent lookup tokens back to the shared bucket, so that the other instances can spend them.
-    await Promise.race([returnLeasedTokens(now()).catch((error: unknown) => logFailure("returning leased tokens", error)), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    await Promise.race([
+      returnLeasedTokens(now()).then(
+        ({ returned, failed }) => console.log(`leased lookup tokens: ${returned} given back${failed ? `, ${failed} lost (store unavailable)` : ""}`),
+        (error: unknown) => logFailure("returning leased tokens", error),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+    ]);
     await closeKeyAuthenticator();
     await Promise.race([closeRawClient(getRawClient()), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
     closeSharedRedis();
@@ -166,6 +174,11 @@ async function main(): Promise<void> {
   redactQueryErrors();
   const env = loadEnv();
   const dev = process.argv.includes("--dev");
+  // Every core: the primary forks WEB_CONCURRENCY workers, each of which runs the rest of main() as an instance.
+  if (env.webConcurrency > 1 && !dev && cluster.isPrimary) {
+    runClusterPrimary({ workers: env.webConcurrency, stopWithinMs: (env.shutdownGraceSeconds + 10) * 1000, log: (line) => console.log(`cluster: ${line}`) });
+    return;
+  }
   // Development reads its logs in a terminal; anything else hands them to a collector as JSON lines.
   if (dev) process.env.LOG_FORMAT ??= "pretty";
   // Opens the database client now: with the embedded database, this takes its folder's lock (or says who has it).
@@ -210,6 +223,7 @@ async function main(): Promise<void> {
   const nextHandler = app.getRequestHandler();
   serving.handle = async (req, res) => nextHandler(req, res);
   if (phase === "starting") phase = "ready";
+  if (cluster.isWorker) process.send?.(WORKER_READY);
   console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
   const stopReminders = startReminders(env, drainer);
   const usage = setInterval(() => void flushUsageNow(), USAGE_FLUSH_MS);

@@ -23,7 +23,7 @@ import { now } from "@/lib/clock";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
 import { runClusterPrimary, WORKER_READY } from "@/http/cluster-primary";
-import { closeKeyAuthenticator } from "@/http/key-authenticator";
+import { closeKeyAuthenticator, getKeyAuthenticator } from "@/http/key-authenticator";
 import { returnLeasedTokens } from "@/http/bucket-store";
 import { lookupDependencies } from "@/http/dependencies";
 import { createDrainer, type Drainer } from "@/http/drain";
@@ -217,6 +217,8 @@ async function main(): Promise<void> {
 
   await waitForDatabase(raw, { timeoutMs: env.databaseStartupTimeoutSeconds * 1000, log: (line) => console.warn(line) });
   await bootstrap(env);
+  // Listening for key changes from the start, so that the first lookups can already be answered from memory.
+  getKeyAuthenticator();
   announceDeliveryMode(env);
   const app = next({ dev, hostname: env.host, port: env.port });
   await app.prepare();

@@ -81,7 +81,7 @@ test.describe("WEB_CONCURRENCY workers", () => {
 
     sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
     // Two instances, each listening for key changes on its own connection.
-    expect((await sql`select count(*)::int as n from pg_stat_activity where application_name = 'mimi-discovery key changes'`)[0]!.n).toBe(2);
+    await expect.poll(async () => (await sql!`select count(*)::int as n from pg_stat_activity where application_name = 'mimi-discovery key changes' and datname = current_database()`)[0]!.n).toBe(2);
     // A slow refill leases nothing (lib/rate-limit/leased-bucket-store.ts): the workers share the bucket exactly.
     await sql`insert into msps (id, display_name, lookup_burst, lookup_refill_per_second) values ('cluster.example', 'Cluster', 30, 0.001)`;
     const { key, prefix, hash } = generateApiKey("msp");

@@ -94,8 +94,8 @@ test.describe("WEB_CONCURRENCY workers", () => {
 
     // Revoked with a plain UPDATE: both workers had the key cached; once one refuses it, every later request is refused.
     const second = generateApiKey("msp");
-    await sql`update msps set lookup_burst = 10000, lookup_refill_per_second = 0.001 where id = 'cluster.example'`;
-    await sql`insert into api_keys (owner_kind, msp_id, label, prefix, key_hash, created_at) values ('msp', 'cluster.example', 'e2e', ${second.prefix}, ${second.hash}, now())`;
+    await sql`insert into msps (id, display_name, lookup_burst, lookup_refill_per_second) values ('cluster-two.example', 'Cluster two', 10000, 1000)`;
+    await sql`insert into api_keys (owner_kind, msp_id, label, prefix, key_hash, created_at) values ('msp', 'cluster-two.example', 'e2e', ${second.prefix}, ${second.hash}, now())`;
     for (let i = 0; i < 4; i += 1) expect(await lookup(port, second.key)).toBe(200);
     await sql`update api_keys set revoked_at = now() where key_hash = ${second.hash}`;
     const afterRevoke: number[] = [];
@@ -105,7 +105,7 @@ test.describe("WEB_CONCURRENCY workers", () => {
 
     // A worker killed: the other serves meanwhile, and the primary starts a replacement.
     const third = generateApiKey("msp");
-    await sql`insert into api_keys (owner_kind, msp_id, label, prefix, key_hash, created_at) values ('msp', 'cluster.example', 'e2e', ${third.prefix}, ${third.hash}, now())`;
+    await sql`insert into api_keys (owner_kind, msp_id, label, prefix, key_hash, created_at) values ('msp', 'cluster-two.example', 'e2e', ${third.prefix}, ${third.hash}, now())`;
     const [victim] = workerPids(started.child.pid!);
     process.kill(victim!, "SIGKILL");
     await expect.poll(() => started.output()).toContain(`worker ${victim} stopped (signal SIGKILL); starting another`);
@@ -116,6 +116,8 @@ test.describe("WEB_CONCURRENCY workers", () => {
     started.child.kill("SIGTERM");
     expect(await started.exited).toBe(0);
     expect(count(started.output(), "stopped cleanly")).toBe(2);
+    // The workers that served cluster-two.example gave their unspent leases back.
+    expect(started.output()).toMatch(/leased lookup tokens: [1-9]\d* given back/u);
     expect(started.output()).toContain("cluster: all workers stopped cleanly");
   });
 });

@@ -94,4 +94,10 @@ describe("lookupCsis", () => {
     const [after] = await app.db.select({ served: mappings.served }).from(mappings).where(eq(mappings.id, mapping.id));
     expect(after!.served).toBe(row!.served);
   });
+
+  it("keeps the served text in the row and the columns lookups do not read out of line (migration 0010)", async () => {
+    const result = await app.db.execute(sql`select attname, attstorage from pg_attribute where attrelid = 'mappings'::regclass and attname in ('served', 'document', 'binding', 'assertion') order by attname`);
+    const rows = ("rows" in result ? result.rows : result) as { attname: string; attstorage: string }[];
+    expect(Object.fromEntries(rows.map((row) => [row.attname, row.attstorage]))).toEqual({ assertion: "e", binding: "e", document: "e", served: "m" });
+  });
 });

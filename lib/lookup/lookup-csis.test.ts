@@ -96,8 +96,10 @@ describe("lookupCsis", () => {
   });
 
   it("keeps the served text in the row and the columns lookups do not read out of line (migration 0010)", async () => {
-    const result = await app.db.execute(sql`select attname, attstorage from pg_attribute where attrelid = 'mappings'::regclass and attname in ('served', 'document', 'binding', 'assertion') order by attname`);
-    const rows = ("rows" in result ? result.rows : result) as { attname: string; attstorage: string }[];
+    type Row = { attname: string; attstorage: string };
+    // PGlite answers { rows }, postgres.js the rows themselves.
+    const result = (await app.db.execute(sql`select attname, attstorage from pg_attribute where attrelid = 'mappings'::regclass and attname in ('served', 'document', 'binding', 'assertion') order by attname`)) as unknown as Row[] & { rows?: Row[] };
+    const rows = result.rows ?? result;
     expect(Object.fromEntries(rows.map((row) => [row.attname, row.attstorage]))).toEqual({ assertion: "e", binding: "e", document: "e", served: "m" });
   });
 });

@@ -94,15 +94,19 @@ export function listenOnPostgres(url: string, handlers: FeedHandlers): KeyChange
 /** The embedded database is one process: its notifications arrive in that process, and it cannot go away. */
 export function listenOnPglite(pglite: PGlite, handlers: FeedHandlers): KeyChangeFeed {
   let closed = false;
-  const unsubscribe = pglite.listen(KEY_CHANGES_CHANNEL, (payload) => handlers.onChange(payload)).then((stop) => {
-    if (!closed) handlers.onUp();
-    return stop;
-  });
+  const unsubscribe = pglite.listen(KEY_CHANGES_CHANNEL, (payload) => handlers.onChange(payload)).then(
+    (stop) => {
+      if (!closed) handlers.onUp();
+      return stop;
+    },
+    // A database closed before it could listen (a test's throwaway one): never up, so nothing is cached.
+    () => undefined,
+  );
   return {
     close: async () => {
       closed = true;
       handlers.onDown();
-      await (await unsubscribe.catch(() => undefined))?.().catch(() => {});
+      await (await unsubscribe)?.().catch(() => {});
     },
   };
 }

@@ -52,7 +52,7 @@ export const USAGE = `npm run bench -- [flags]
   --seed-workers <w>          seeding processes (default: number of CPUs)
   --per-passkey <k>           mappings signed by one software passkey / one user (default 1000)
   --verify-sample <k>         seeded mappings checked with the verifier before measuring (default 200)
-  --workers <n>               the app's worker processes, WEB_CONCURRENCY (default: one per CPU)
+  --workers <n>               the app's worker processes, WEB_CONCURRENCY (default 1, like the baseline)
   --baseline-mode full|bare   full (default): the baseline also normalises identifiers and takes the same
                               rate-limit tokens as the app; bare: key check and lookup query only
   --random-seed <int>         seed of the pseudo-random identifier choice (default 1)
@@ -140,7 +140,7 @@ export function parseBenchArgs(argv: string[], cpuCount: number): BenchOptions |
     perPasskey: integer("per-passkey", values["per-passkey"], 1000, 1, 100_000),
     verifySample: integer("verify-sample", values["verify-sample"], 200, 0, 100_000),
     baselineMode,
-    workers: integer("workers", values.workers, Math.max(1, cpuCount), 1, 64),
+    workers: integer("workers", values.workers, 1, 1, 64),
     randomSeed: integer("random-seed", values["random-seed"], 1, 0, 2 ** 31 - 1),
     outDir: values.out ?? "bench-results",
   };

@@ -130,6 +130,18 @@ function describeContract(name: string, open: () => Promise<Opened>) {
       expect(await store.take(key, 1, { burst: 1, refillPerSecond: 1 }, at(0))).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
     });
 
+    it("takes given-back tokens again, never above the burst, and a missing bucket stays full", async () => {
+      const key = newKey();
+      await store.give(key, 5, tenAtTwo, at(0));
+      expect(await store.take(key, 10, tenAtTwo, at(0))).toMatchObject({ allowed: true, remaining: 0 });
+      await store.give(key, 4, tenAtTwo, at(0));
+      expect(await store.take(key, 4, tenAtTwo, at(0))).toMatchObject({ allowed: true, remaining: 0 });
+      // Refill and the given tokens together still stop at the burst.
+      await store.give(key, 9, tenAtTwo, at(1));
+      expect(await store.take(key, 10, tenAtTwo, at(1))).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await store.take(key, 1, tenAtTwo, at(1))).allowed).toBe(false);
+    });
+
     it("keeps keys independent", async () => {
       const [first, second] = [newKey(), newKey()];
       await store.take(first, 10, tenAtTwo, at(0));

@@ -5,6 +5,7 @@ import { deriveAppKeys } from "@/lib/crypto/app-keys";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { ensureIssuerKey } from "@/lib/private/issuer-keys";
 import { ensureOhttpKey } from "@/lib/private/ohttp-keys";
+import { ensureOprfKey } from "@/lib/private/oprf-keys";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
 import { grantOperator } from "@/lib/operators/operators";
 import { seedDemoMsps } from "./demo-msps";
@@ -18,6 +19,8 @@ export async function bootstrap(env: Env): Promise<void> {
   // Private lookups: the OHTTP gateway's key and the token issuer's key of this epoch.
   await ensureOhttpKey(db, sealing);
   await ensureIssuerKey(db, sealing);
+  // The OPRF key of the buckets; a new one's records are built in the background (server.ts).
+  await ensureOprfKey(db, sealing);
   if (env.seedDemoMsps) await seedDemoMsps(db);
   for (const identifier of env.operators) await grantOperator(db, parseIdentifier(identifier).uri, new Date());
 }

@@ -1,4 +1,4 @@
-import { ristretto255_oprf } from "@noble/curves/ed25519.js";
+import { ristretto255, ristretto255_oprf } from "@noble/curves/ed25519.js";
 
 /**
  * RFC 9497 VOPRF (mode 0x01) with ristretto255-SHA512, through @noble/curves' `ristretto255_oprf`.
@@ -76,4 +76,14 @@ export function generateOprfKeyPair(): { secretKey: Uint8Array; publicKey: Uint8
 
 export function deriveOprfKeyPair(seed: Uint8Array, info: Uint8Array): { secretKey: Uint8Array; publicKey: Uint8Array } {
   return voprf.deriveKeyPair(seed, info);
+}
+
+/** Whether bytes are a canonical ristretto255 encoding of an element other than the identity (RFC 9497 section 3.3). */
+export function isValidElement(bytes: Uint8Array): boolean {
+  if (bytes.length !== ELEMENT_BYTES) return false;
+  try {
+    return !ristretto255.Point.fromBytes(bytes).is0();
+  } catch {
+    return false;
+  }
 }

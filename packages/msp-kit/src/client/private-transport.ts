@@ -1,3 +1,4 @@
+import { DEFAULT_BHTTP_LIMITS } from "../bhttp/fields.ts";
 import { decodeResponse, encodeRequest, fieldValue } from "../bhttp/message.ts";
 import { encapsulateRequest, OHTTP_REQUEST_MEDIA_TYPE, OHTTP_RESPONSE_MEDIA_TYPE } from "../ohttp/encapsulation.ts";
 import { decodeKeyConfigs, type KeyConfig } from "../ohttp/key-config.ts";
@@ -11,6 +12,9 @@ import { readRefusal, refusalOf } from "./read-refusal.ts";
 /** What every private request needs: the DP's documents and the gateway's keys (refetched once on a rotation). */
 export type Setup = { config: DpConfig; endpoints: PrivateEndpoints; keys: KeyConfig[] };
 export type Io = { fetch: typeof globalThis.fetch; timeoutMs: number; dp: string };
+
+/** A full buckets answer (8 buckets of 32 one-block records, base64url in JSON) is about 750 KiB; room for full buckets. */
+const ANSWER_LIMITS = { ...DEFAULT_BHTTP_LIMITS, maxContentBytes: 8 * 1024 * 1024 };
 
 /** Inner requests are padded to at least this, then to powers of two: a relay sees a size class, not a length. */
 const MIN_PADDING = 1024;
@@ -73,7 +77,7 @@ export async function sendPrivate(setup: Setup, relay: URL, request: { target: U
   }
   let answer;
   try {
-    answer = decodeResponse(await encapsulated.openResponse(new Uint8Array(await response.arrayBuffer())));
+    answer = decodeResponse(await encapsulated.openResponse(new Uint8Array(await response.arrayBuffer())), ANSWER_LIMITS);
   } catch (error) {
     const reason = error instanceof OhttpError ? error.message : `the inner response is not Binary HTTP: ${(error as Error).message}`;
     throw new DpError("bad_answer", `the relay ${relay.href} answered with something this request's gateway did not seal: ${reason}`);

@@ -20,7 +20,9 @@ export const privateBuckets = withPrivateToken(async ({ request, db, now, spend 
   if (input.buckets.length > MAX_BUCKETS_PER_REQUEST) {
     throw new ApiError("batch_too_large", `One request carries at most ${MAX_BUCKETS_PER_REQUEST} bucket ids.`, {}, { max_batch: MAX_BUCKETS_PER_REQUEST });
   }
-  const key = (await publishedOprfKeys(db, now)).find((candidate) => candidate.epoch === input.epoch && candidate.state !== "building");
+  const answering = (keys: Awaited<ReturnType<typeof publishedOprfKeys>>) => keys.find((candidate) => candidate.epoch === input.epoch && candidate.state !== "building");
+  // A key another instance activated since this one counted: look again before refusing.
+  const key = answering(await publishedOprfKeys(db, now)) ?? answering(await publishedOprfKeys(db, now, { refresh: true }));
   if (!key) throw new OprfRefused(`The OPRF key of epoch ${input.epoch} does not answer: fetch the metadata again and use its active key.`);
   const answer = await readBuckets(db, { epoch: key.epoch, bits: input.bucket_bits, publishedBits: key.bucket_bits, buckets: input.buckets });
   await spend();

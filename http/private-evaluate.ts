@@ -25,7 +25,10 @@ export const privateEvaluate = withPrivateToken(async ({ request, db, now, spend
     throw new ApiError("invalid_token", `${input.blinded.length} elements need ${input.blinded.length} tokens: one in Authorization and ${input.blinded.length - 1} in tokens, not ${input.tokens.length}.`);
   }
   alsoPay(input.tokens);
-  const key = answeringKey(await loadOprfKeys(db, getSealingKey(), now), input.epoch);
+  let keys = await loadOprfKeys(db, getSealingKey(), now);
+  // A key another instance activated since this one loaded its keys: look again before refusing.
+  if (!keys.some((candidate) => candidate.epoch === input.epoch && candidate.state !== "building")) keys = await loadOprfKeys(db, getSealingKey(), now, { refresh: true });
+  const key = answeringKey(keys, input.epoch);
   const answer = evaluateBlinded(key, input.blinded);
   await spend();
   return Response.json({ epoch: key.epoch, ...answer }, { headers: { "cache-control": "no-store" } });

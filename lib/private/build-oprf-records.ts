@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { mappings } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
 import { activateOprfKey, advanceBuild, buildingOprfKey, forgetLoadedOprfKeys } from "./oprf-keys";
+import { forgetPublishedOprfKeys } from "./published-oprf-keys";
 import { lockCsis, writeRecords } from "./write-records";
 
 /** CSIs written per transaction: short enough that a publish of one of them waits little for its lock. */
@@ -33,7 +34,9 @@ export async function buildOprfRecordsStep(db: Database, sealingKey: Buffer, now
     const csis = rows.map((row) => row.csi);
     if (csis.length === 0) {
       await activateOprfKey(tx, current.epoch, now);
+      // This instance's caches learn it at once; others within KEY_CACHE_MS, or at once when a client names the new key.
       forgetLoadedOprfKeys(db);
+      forgetPublishedOprfKeys(db);
       return { building: false, written: 0, activated: current.epoch };
     }
     await lockCsis(tx, csis);

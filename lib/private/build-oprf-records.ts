@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { mappings } from "@/db/schema";
+import { mappings, oprfKeys } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
 import { activateOprfKey, advanceBuild, buildingOprfKey, forgetLoadedOprfKeys } from "./oprf-keys";
 import { forgetPublishedOprfKeys } from "./published-oprf-keys";
@@ -55,4 +55,19 @@ export async function buildOprfRecords(db: Database, sealingKey: Buffer, now: ()
     if (step.activated !== undefined) return { written, activated: step.activated };
     if (!step.building) return { written };
   }
+}
+
+/** Beyond this many served CSIs, a first key is left to the background build rather than delaying the start. */
+const BUILD_AT_START_MAX_CSIS = 1_000;
+
+/**
+ * At start: when no key is active yet (a new DP, or one upgraded to private buckets) and few CSIs are served, the
+ * first key is built before the first request, in well under a second per hundred CSIs. Otherwise the background
+ * build does it; until then the metadata lists the key as building and clients cannot use buckets yet.
+ */
+export async function buildFirstOprfKey(db: Database, sealingKey: Buffer, now: Date): Promise<void> {
+  const [active] = await db.select({ epoch: oprfKeys.epoch }).from(oprfKeys).where(eq(oprfKeys.state, "active")).limit(1);
+  if (active) return;
+  const [{ csis } = { csis: 0 }] = await db.select({ csis: sql<number>`count(distinct ${mappings.csi})::int` }).from(mappings).where(eq(mappings.status, "active"));
+  if (csis <= BUILD_AT_START_MAX_CSIS) await buildOprfRecords(db, sealingKey, () => now);
 }

@@ -1,7 +1,7 @@
 import { createDecipheriv, createHash, hkdfSync } from "node:crypto";
 import { ristretto255, ristretto255_hasher } from "@noble/curves/ed25519.js";
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { mappings, privateRecords, spentOnce } from "@/db/schema";
 import { lookupCsis, serializeLookup } from "@/lib/lookup/lookup-csis";
 import { loadOprfKeys } from "@/lib/private/oprf-keys";
@@ -23,6 +23,7 @@ import {
   type BatchSlot,
   type VerifiedLookup,
 } from "@mimi-discovery/msp-kit";
+import { captureLog } from "@/test/support/capture-log";
 import { testKeys } from "@/test/support/otp-harness";
 import { createPrivateHarness } from "./private-harness";
 
@@ -253,6 +254,28 @@ describe("bad input gets a clear error and changes nothing", () => {
   it("the private endpoints cannot be reached directly, only through the gateway", async () => {
     for (const path of ["/api/v1/private/evaluate", "/api/v1/private/buckets"]) {
       expect((await fetch(`${h.dp}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(404);
+    }
+  });
+
+  it("no log line holds the identifier, its tag, its blinded element or its bucket: the gateway's line is all", async () => {
+    const probe = "bucket.probe@example.com";
+    const logged: string[] = [];
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(" "));
+      }),
+    );
+    const log = captureLog();
+    try {
+      expect((await lookUp([probe, "bob@example.com"])).map(summary)).toEqual([`mailto:${probe} none true`, "mailto:bob@example.com found true"]);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      log.restore();
+      logged.push(...log.text().split("\n"));
+    }
+    expect(logged.some((line) => line.includes('"route":"/api/v1/ohttp"'))).toBe(true);
+    for (const line of logged) {
+      for (const secret of [probe, "bob@example.com", "bucket", "evaluate", "blinded", "epoch", "tag"]) expect(line).not.toContain(secret);
     }
   });
 

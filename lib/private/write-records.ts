@@ -12,7 +12,14 @@ const encoder = new TextEncoder();
  * Sorted, so two transactions locking several CSIs cannot wait on each other in a circle.
  */
 export async function lockCsis(tx: Database, csis: readonly string[]): Promise<void> {
-  for (const csi of [...new Set(csis)].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`mapping:${csi}`}, 0))`);
+  const sorted = [...new Set(csis)].sort();
+  if (sorted.length === 1) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`mapping:${sorted[0]}`}, 0))`);
+    return;
+  }
+  // One statement for many, taken in the sorted order of the subquery.
+  const names = sorted.map((csi) => `mapping:${csi}`);
+  await tx.execute(sql`select count(pg_advisory_xact_lock(hashtextextended(name, 0))) from (select name from unnest(array[${sql.join(names.map((name) => sql`${name}`), sql`, `)}]::text[]) as name order by name) as ordered`);
 }
 
 /**
@@ -28,24 +35,27 @@ export async function writeRecords(tx: Database, options: { sealingKey: Buffer; 
   const keys = (await loadOprfKeys(tx, options.sealingKey, options.now, { refresh: true })).filter((key) => options.only === undefined || key.epoch === options.only);
   if (keys.length === 0) return;
   const results = await lookupCsis(tx, csis, options.now);
-  for (const csi of csis) {
-    const result = results.get(csi)!;
-    for (const key of keys) await writeOne(tx, key, csi, result.result === "none" ? undefined : serializeLookup(result));
+  for (const key of keys) {
+    const upserts: (typeof privateRecords.$inferInsert)[] = [];
+    const deletes: Uint8Array[] = [];
+    for (const csi of csis) {
+      const result = results.get(csi)!;
+      const y = evaluateInput(key.secretKey, encoder.encode(csi));
+      if (result.result === "none") deletes.push(tagOf(y));
+      else upserts.push({ epoch: key.epoch, tag: tagOf(y), bucket32: bucket32Of(y), record: await sealRecord(y, serializeLookup(result)) });
+    }
+    await writeRows(tx, key, upserts, deletes);
   }
 }
 
-async function writeOne(tx: Database, key: OprfKey, csi: string, json: string | undefined): Promise<void> {
-  const y = evaluateInput(key.secretKey, encoder.encode(csi));
-  const tag = tagOf(y);
-  if (json === undefined) {
-    await tx.delete(privateRecords).where(and(eq(privateRecords.epoch, key.epoch), eq(privateRecords.tag, tag)));
-    return;
+async function writeRows(tx: Database, key: OprfKey, upserts: (typeof privateRecords.$inferInsert)[], deletes: Uint8Array[]): Promise<void> {
+  if (deletes.length > 0) await tx.delete(privateRecords).where(and(eq(privateRecords.epoch, key.epoch), inArray(privateRecords.tag, deletes)));
+  if (upserts.length > 0) {
+    await tx
+      .insert(privateRecords)
+      .values(upserts)
+      .onConflictDoUpdate({ target: [privateRecords.epoch, privateRecords.tag], set: { record: sql`excluded.record`, bucket32: sql`excluded.bucket32` } });
   }
-  const record = await sealRecord(y, json);
-  await tx
-    .insert(privateRecords)
-    .values({ epoch: key.epoch, tag, bucket32: bucket32Of(y), record })
-    .onConflictDoUpdate({ target: [privateRecords.epoch, privateRecords.tag], set: { record, bucket32: bucket32Of(y) } });
 }
 
 /** For tests and the bench: how many records a key has. */

@@ -29,7 +29,7 @@ export const privateEvaluate = withPrivateToken(async ({ request, db, now, spend
   // A key another instance activated since this one loaded its keys: look again before refusing.
   if (!keys.some((candidate) => candidate.epoch === input.epoch && candidate.state !== "building")) keys = await loadOprfKeys(db, getSealingKey(), now, { refresh: true });
   const key = answeringKey(keys, input.epoch);
-  const answer = evaluateBlinded(key, input.blinded);
+  const answer = await evaluateBlinded(key, input.blinded);
   await spend();
   return Response.json({ epoch: key.epoch, ...answer }, { headers: { "cache-control": "no-store" } });
 });

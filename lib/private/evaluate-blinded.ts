@@ -1,6 +1,7 @@
-import { decodeBase64url, encodeBase64url, evaluateBatch, isValidElement } from "@mimi-discovery/msp-kit";
+import { decodeBase64url, encodeBase64url } from "@mimi-discovery/msp-kit";
 import { DomainError } from "@/lib/errors/domain-error";
 import type { OprfKey } from "./oprf-keys";
+import { isValidSodiumElement, readySodium, sodiumEvaluateBatch } from "./sodium-voprf";
 
 export class OprfRefused extends DomainError<"oprf_refused"> {
   constructor(message: string) {
@@ -16,13 +17,14 @@ export function answeringKey(keys: OprfKey[], epoch: number): OprfKey {
 }
 
 /**
- * RFC 9497 BlindEvaluate of a batch under one DLEQ proof. Every element is decoded first: one that is not a
- * canonical ristretto255 encoding, or is the identity (section 3.3), refuses the whole batch, naming its index.
+ * RFC 9497 BlindEvaluate of a batch under one DLEQ proof (sodium-voprf.ts). Every element is checked first: one that
+ * is not a canonical ristretto255 encoding, or is the identity (section 3.3), refuses the whole batch, naming its index.
  */
-export function evaluateBlinded(key: OprfKey, blinded: string[]): { evaluated: string[]; proof: string } {
+export async function evaluateBlinded(key: OprfKey, blinded: string[]): Promise<{ evaluated: string[]; proof: string }> {
+  const s = await readySodium();
   const elements = blinded.map((text) => decodeBase64url(text));
-  const bad = elements.findIndex((element) => !isValidElement(element));
+  const bad = elements.findIndex((element) => !isValidSodiumElement(s, element));
   if (bad !== -1) throw new OprfRefused(`blinded[${bad}] is not a ristretto255 element other than the identity.`);
-  const { evaluated, proof } = evaluateBatch(key.secretKey, key.publicKey, elements);
+  const { evaluated, proof } = sodiumEvaluateBatch(s, key.secretKey, key.publicKey, elements);
   return { evaluated: evaluated.map(encodeBase64url), proof: encodeBase64url(proof) };
 }

@@ -7,7 +7,9 @@ import { ristretto255, ristretto255_oprf } from "@noble/curves/ed25519.js";
  * (both derive skSm/pkSm and the EvaluationElement byte for byte) and measured here on one busy core (load ~3.8 on
  * 2 cores): noble 243 evaluations/s one by one and 740/s in batches of 100 (one DLEQ proof per batch), voprf-ts
  * (on its own bundled noble 1.5) 100/s and 223/s. noble is three times faster, synchronous, has batch evaluation
- * and batch verification, and is audited; voprf-ts adds a class layer and async calls for nothing we use.
+ * and batch verification, and is audited; voprf-ts adds a class layer and async calls for nothing we use. The DP's
+ * evaluation, its hot path, runs on libsodium instead (lib/private/sodium-voprf.ts, checked against the same vectors);
+ * `evaluateBatch` here serves tests and a DP-less check.
  */
 export const OPRF_SUITE = "ristretto255-SHA512";
 export const OPRF_MODE = "voprf";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import vectors from "@/packages/msp-kit/src/oprf/rfc9497-ristretto255-voprf-vectors.json" with { type: "json" };
 import { blindInputs, deriveOprfKeyPair, evaluateBatch, finalizeBatch, generateOprfKeyPair } from "@mimi-discovery/msp-kit";
-import { isValidSodiumElement, readySodium, sodiumEvaluateBatch } from "./sodium-voprf";
+import { isValidSodiumElement, readySodium, sodiumEvaluateBatch, sodiumEvaluateInput } from "./sodium-voprf";
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text, "hex"));
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -15,6 +15,7 @@ describe("the DP's VOPRF evaluation on libsodium", () => {
       const { evaluated, proof } = sodiumEvaluateBatch(s, keys.secretKey, keys.publicKey, list(vector.BlindedElement), hex(vector.Proof.r));
       expect(evaluated.map(toHex).join(",")).toBe(vector.EvaluationElement);
       expect(toHex(proof)).toBe(vector.Proof.proof);
+      expect(list(vector.Input).map((input) => toHex(sodiumEvaluateInput(s, keys.secretKey, input))).join(",")).toBe(vector.Output);
     }
   });
 

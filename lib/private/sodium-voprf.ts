@@ -15,6 +15,7 @@ import sodium from "libsodium-wrappers-sumo";
 const CONTEXT = Buffer.concat([Buffer.from("OPRFV1-"), Buffer.from([0x01]), Buffer.from("-ristretto255-SHA512")]);
 const HASH_TO_SCALAR_DST = Buffer.concat([Buffer.from("HashToScalar-"), CONTEXT]);
 const SEED_DST = Buffer.concat([Buffer.from("Seed-"), CONTEXT]);
+const HASH_TO_GROUP_DST = Buffer.concat([Buffer.from("HashToGroup-"), CONTEXT]);
 const IDENTITY = new Uint8Array(32);
 
 let loaded: Promise<typeof sodium> | undefined;
@@ -70,4 +71,15 @@ export function sodiumEvaluateBatch(s: typeof sodium, secretKey: Uint8Array, pub
   proof.set(c);
   proof.set(proofS, 32);
   return { evaluated, proof };
+}
+
+/**
+ * Evaluate (RFC 9497 section 3.3.2), the output for an input the DP holds in clear, as it writes records:
+ * SHA-512(len ‖ input ‖ len ‖ k·HashToGroup(input) ‖ "Finalize"), HashToGroup being RFC 9380's hash_to_ristretto255
+ * (expand_message_xmd to 64 bytes, then libsodium's from_hash, RFC 9496 section 4.3.4).
+ */
+export function sodiumEvaluateInput(s: typeof sodium, secretKey: Uint8Array, input: Uint8Array): Uint8Array {
+  const element = s.crypto_core_ristretto255_from_hash(expand_message_xmd(input, HASH_TO_GROUP_DST, 64, sha512));
+  const unblinded = s.crypto_scalarmult_ristretto255(secretKey, element);
+  return createHash("sha512").update(lengthPrefixed(input, unblinded, "Finalize")).digest();
 }

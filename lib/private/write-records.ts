@@ -2,8 +2,9 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { privateRecords } from "@/db/schema";
 import { lookupCsis, serializeLookup } from "@/lib/lookup/lookup-csis";
-import { bucket32Of, evaluateInput, sealRecord, tagOf } from "@mimi-discovery/msp-kit";
+import { bucket32Of, sealRecord, tagOf } from "@mimi-discovery/msp-kit";
 import { loadOprfKeys, type OprfKey } from "./oprf-keys";
+import { readySodium, sodiumEvaluateInput } from "./sodium-voprf";
 
 const encoder = new TextEncoder();
 
@@ -35,12 +36,13 @@ export async function writeRecords(tx: Database, options: { sealingKey: Buffer; 
   const keys = (await loadOprfKeys(tx, options.sealingKey, options.now, { refresh: true })).filter((key) => options.only === undefined || key.epoch === options.only);
   if (keys.length === 0) return;
   const results = await lookupCsis(tx, csis, options.now);
+  const s = await readySodium();
   for (const key of keys) {
     const upserts: (typeof privateRecords.$inferInsert)[] = [];
     const deletes: Uint8Array[] = [];
     for (const csi of csis) {
       const result = results.get(csi)!;
-      const y = evaluateInput(key.secretKey, encoder.encode(csi));
+      const y = sodiumEvaluateInput(s, key.secretKey, encoder.encode(csi));
       if (result.result === "none") deletes.push(tagOf(y));
       else upserts.push({ epoch: key.epoch, tag: tagOf(y), bucket32: bucket32Of(y), record: await sealRecord(y, serializeLookup(result)) });
     }

@@ -24,7 +24,7 @@ export const privateEvaluate = withPrivateToken(async ({ request, db, now, spend
   if (input.tokens.length !== input.blinded.length - 1) {
     throw new ApiError("invalid_token", `${input.blinded.length} elements need ${input.blinded.length} tokens: one in Authorization and ${input.blinded.length - 1} in tokens, not ${input.tokens.length}.`);
   }
-  alsoPay(input.tokens);
+  await alsoPay(input.tokens);
   let keys = await loadOprfKeys(db, getSealingKey(), now);
   // A key another instance activated since this one loaded its keys: look again before refusing.
   if (!keys.some((candidate) => candidate.epoch === input.epoch && candidate.state !== "building")) keys = await loadOprfKeys(db, getSealingKey(), now, { refresh: true });

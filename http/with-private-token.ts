@@ -20,7 +20,7 @@ export type PrivateContext = {
    * Checks more tokens carried in the body (an OPRF batch costs one token per element): each as the header's, and
    * none twice; `spend` then spends them all. A bad one refuses the request, with nothing spent.
    */
-  alsoPay: (tokens: readonly string[]) => void;
+  alsoPay: (tokens: readonly string[]) => Promise<void>;
 };
 
 /** A day: the challenge never changes, and the token key only with an epoch; clients refetch on failure anyway. */
@@ -50,8 +50,17 @@ export function withPrivateToken(handler: (context: PrivateContext) => Promise<R
         token = checkToken(authorization, { challengeDigest: challenge.digest, keys });
       }
       const tokens = [token];
-      const alsoPay = (more: readonly string[]) => {
-        const checked = more.map((value) => checkToken(`PrivateToken token="${value}"`, { challengeDigest: challenge.digest, keys }));
+      const alsoPay = async (more: readonly string[]) => {
+        const check = (value: string) => checkToken(`PrivateToken token="${value}"`, { challengeDigest: challenge.digest, keys });
+        let checked: CheckedToken[];
+        try {
+          checked = more.map(check);
+        } catch (error) {
+          // As for the header's token: a key made since this instance loaded its keys is looked up before refusing.
+          if (!(error instanceof TokenRefused && error.reason === "unknown_key")) throw error;
+          keys = await loadIssuerKeys(db, getSealingKey(), now, () => true);
+          checked = more.map(check);
+        }
         const nonces = new Set([token, ...checked].map((item) => `${item.key.tokenKeyIdHex}:${item.nonce}`));
         if (nonces.size !== checked.length + 1) throw new TokenRefused("spent", "The request carries one token twice. Each token pays for one element.");
         tokens.push(...checked);

@@ -126,6 +126,8 @@ describe("logs, tables and Redis", () => {
     expect(stats.issuance.map((row) => [row.mspId, row.today])).toEqual([["alpha.example", 3], ["beta.example", 2]]);
     expect(stats.issuerKeys.map((key) => key.redeemed)).toEqual([4]);
     expect(JSON.stringify(stats.issuerKeys)).not.toMatch(/alpha|beta/u);
+    // The buckets' key: its records counted, nothing about who looked what up.
+    expect(stats.oprfKeys.map((key) => [key.epoch, key.state, key.records])).toEqual([[1, "active", 1]]);
   });
 });
 

@@ -7,7 +7,7 @@ getEnv();
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its own package folder at run time; bundling it breaks that.
-  serverExternalPackages: ["@electric-sql/pglite"],
+  serverExternalPackages: ["@electric-sql/pglite", "libsodium-wrappers-sumo"],
   poweredByHeader: false,
   experimental: {
     serverActions: { bodySizeLimit: "64kb" },

@@ -18,6 +18,8 @@ import { redactQueryErrors } from "@/lib/log/redact-console";
 import { remindExpiring } from "@/lib/mappings/remind-expiring";
 import { flushUsage } from "@/lib/metrics/usage";
 import { purgeExpired } from "@/lib/private/purge-expired";
+import { startRecordJobs } from "@/lib/private/record-jobs";
+import { deriveAppKeys } from "@/lib/crypto/app-keys";
 import { closeSharedRedis } from "@/lib/rate-limit/redis-client";
 import { now } from "@/lib/clock";
 import { createTrustedProxyList } from "@/http/client-ip";
@@ -233,7 +235,9 @@ async function main(): Promise<void> {
   // Private lookups: spent tokens, opened requests and keys past their time are forgotten (README, "Private lookups").
   const purge = setInterval(() => void purgeExpired(getDb(), now()).catch((error: unknown) => logFailure("purging expired private-lookup entries", error)), 10 * 60_000);
   purge.unref();
+  const stopRecordJobs = startRecordJobs({ db: getDb, sealingKey: deriveAppKeys(env.authSecret).sealing, now, drainer, onError: logFailure });
   stopJobs = () => {
+    stopRecordJobs();
     stopReminders();
     clearInterval(usage);
     clearInterval(purge);

@@ -23,7 +23,11 @@ import {
   type BenchDatabase,
 } from "./database";
 import { runLoad, type LoadResult } from "./load";
-import { measureIssuance, measurePrivateLookups, type TimedResult } from "./private";
+import { measureBucketLookups, measureIssuance, measurePrivateLookups, type TimedResult } from "./private";
+import { measureOprfEvaluations } from "./oprf";
+import { buildOprfRecords } from "@/lib/private/build-oprf-records";
+import { ensureOprfKey } from "@/lib/private/oprf-keys";
+import { deriveAppKeys } from "@/lib/crypto/app-keys";
 import { comparisonRows, describeErrors, formatTable, privateRows, ratios, writeReport } from "./report";
 import { seedMappings, type SeedStats } from "./seed";
 import { appEnvironment, buildApp, hasBuild, repoRoot, startServer, type ServerProcess } from "./servers";
@@ -165,6 +169,17 @@ async function main(): Promise<number> {
       console.log(`  ${verification.verified} / ${verification.sampled} verify`);
     }
 
+    step("OPRF-keyed buckets: the first key's records, written as the app's background build writes them");
+    const sealing = deriveAppKeys(database.state.authSecret).sealing;
+    await ensureOprfKey(database.db, sealing);
+    const buildStarted = performance.now();
+    const built = await buildOprfRecords(database.db, sealing, () => new Date());
+    const recordBuild = { records: built.written, seconds: (performance.now() - buildStarted) / 1000 };
+    console.log(`  ${built.written > 0 ? `${number(built.written)} records in ${recordBuild.seconds.toFixed(1)} s: ${number(built.written / recordBuild.seconds)} records/s` : "the key's records were already built"}`);
+    step("OPRF evaluations on one core (RFC 9497 BlindEvaluate with the batch's DLEQ proof, 64 per batch)");
+    const oprf = await measureOprfEvaluations({ seconds: Math.min(options.duration, 10), batchSize: 64 });
+    console.log(`  ${number(oprf.evaluationsPerSecond)} evaluations/s per core with libsodium, as the DP runs them (target 3,000); ${number(oprf.noble.evaluationsPerSecond)}/s with @noble/curves`);
+
     const apiKey = await createBenchMsp(database, new Date());
 
     step("Start the servers");
@@ -254,6 +269,8 @@ async function main(): Promise<number> {
       batchSize: options.tokenBatch,
     });
     console.log(`  ${describeTimed(issuance, "requests")}: ${number(tokensPerSecond)} tokens/s; ${number(pool.length)} tokens pooled for the private lookups`);
+    // Half the tokens for the bucket phase, which spends two per lookup.
+    const bucketPool = pool.splice(0, Math.floor(pool.length / 2));
     const privately = await measurePrivateLookups({
       dp: issuer,
       relay: `http://127.0.0.1:${options.relayPort}/`,
@@ -268,6 +285,20 @@ async function main(): Promise<number> {
     console.log(`  ${describeTimed(privately, "lookups")}`);
     if (privately.stoppedEarly) notes.push(`The private lookup phase stopped after ${privately.elapsedSeconds.toFixed(1)} s: ${privately.stoppedEarly} (raise --duration for issuance, or lower it for lookups).`);
     notes.push("Private lookups: each is one Binary HTTP request, padded to 1 KiB, encapsulated (X25519, HKDF-SHA256, AES-128-GCM) and sent through the relay, paid with one token; the client's encapsulation and the token issuance's blinding and unblinding are in the measured time. Answers are checked, not verified, as in the direct phases.");
+    const buckets = await measureBucketLookups({
+      dp: issuer,
+      relay: `http://127.0.0.1:${options.relayPort}/`,
+      pool: bucketPool,
+      n,
+      hitRatio: options.hitRatio,
+      seed: options.randomSeed,
+      concurrency: options.privateConcurrency,
+      warmupSeconds: options.warmup,
+      seconds: options.duration,
+    });
+    console.log(`  ${describeTimed(buckets.result, "lookups")}; per lookup the relay carried ${number(buckets.requestBytesPerLookup)} bytes out and ${number(buckets.answerBytesPerLookup)} bytes back`);
+    if (buckets.result.stoppedEarly) notes.push(`The bucket lookup phase stopped after ${buckets.result.elapsedSeconds.toFixed(1)} s: ${buckets.result.stoppedEarly}.`);
+    notes.push("Private lookups through OPRF-keyed buckets: per identifier an evaluation and a bucket request through the relay, two tokens, the proof checked, the record decrypted and its mappings verified (the only way to read the answer), all in the measured time.");
 
     for (const server of servers.splice(0)) await server.stop();
 
@@ -275,9 +306,12 @@ async function main(): Promise<number> {
     console.log(`\n${formatTable(rows)}`);
     const privateTable = privateRows(single.app, privately);
     console.log(`\n${formatTable(privateTable, ["private", "direct"])}`);
+    const bucketTable = privateRows(single.app, buckets.result);
+    console.log(`\n${formatTable(bucketTable, ["buckets", "direct"])}`);
+    console.log(`\nOPRF: ${number(oprf.evaluationsPerSecond)} evaluations/s per core; a bucket lookup: ${number(buckets.answerBytesPerLookup)} bytes back through the relay (${number(buckets.requestBytesPerLookup)} out)`);
     console.log(`\ntoken issuance: ${number(tokensPerSecond)} tokens/s (${describeTimed(issuance, "requests")})`);
     const errorLines = [
-      ...[issuance, privately].filter((result) => result.errors > 0).map((result) => `${result.target}: ${result.errors} errors of ${result.operations}\n    first: ${result.errorSamples[0] ?? ""}`),
+      ...[issuance, privately, buckets.result].filter((result) => result.errors > 0).map((result) => `${result.target}: ${result.errors} errors of ${result.operations}\n    first: ${result.errorSamples[0] ?? ""}`),
       describeErrors("app, single", single.app),
       describeErrors("baseline, single", single.baseline),
       describeErrors("app, batch", batch.app),
@@ -316,9 +350,15 @@ async function main(): Promise<number> {
       verification,
       rateLimit: { msp: BENCH_MSP_ID, ...BENCH_MSP_LIMITS, store: "postgresql (REDIS_URL unset)" },
       equivalence,
-      results: { single, batch, private: { issuance: { ...issuance, tokensPerSecond, batchSize: options.tokenBatch }, lookups: privately, pooledTokens: pool.length } },
+      results: {
+        single,
+        batch,
+        private: { issuance: { ...issuance, tokensPerSecond, batchSize: options.tokenBatch }, lookups: privately, pooledTokens: pool.length },
+        buckets: { lookups: buckets.result, requestBytesPerLookup: buckets.requestBytesPerLookup, answerBytesPerLookup: buckets.answerBytesPerLookup, oprf, recordBuild },
+      },
       table: rows.map(({ metric, app: appValue, baseline: baselineValue }) => ({ metric, app: appValue, baseline: baselineValue })),
       privateTable: privateTable.map(({ metric, app: privateValue, baseline: directValue }) => ({ metric, private: privateValue, direct: directValue })),
+      bucketTable: bucketTable.map(({ metric, app: bucketValue, baseline: directValue }) => ({ metric, buckets: bucketValue, direct: directValue })),
       ratios: ratios(rows),
       errors: errorLines,
       notes,

@@ -5,6 +5,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -18,6 +19,12 @@ import {
 } from "drizzle-orm/pg-core";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+/** Raw bytes: postgres.js reads a Buffer, PGlite a Uint8Array; both are handed on as a Uint8Array. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  toDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+  fromDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+});
 
 // --- Auth.js tables (the Drizzle adapter's shape). Session tokens are stored as SHA-256 hashes, never in clear.
 
@@ -289,6 +296,47 @@ export const issuerKeys = pgTable(
   (table) => [index("issuer_keys_accepted_idx").on(table.acceptedUntil)],
 );
 
+export const oprfKeyStates = ["building", "active", "retiring"] as const;
+
+/**
+ * The DP's OPRF keys (RFC 9497 ristretto255-SHA512, VOPRF), one per epoch, the secret scalar sealed like every other
+ * private key. `building`: its records are being written in the background, write-time changes already included;
+ * `active`: the key clients use; `retiring`: the previous key, still answering until `accepted_until`.
+ * `built_through` is the background build's cursor (the last CSI written), so a restarted build resumes.
+ */
+export const oprfKeys = pgTable(
+  "oprf_keys",
+  {
+    epoch: integer("epoch").primaryKey(),
+    publicKey: text("public_key").notNull(),
+    sealedSecretKey: text("sealed_secret_key").notNull(),
+    state: text("state", { enum: oprfKeyStates }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    activatedAt: timestamptz("activated_at"),
+    acceptedUntil: timestamptz("accepted_until"),
+    builtThrough: text("built_through"),
+  },
+  (table) => [uniqueIndex("oprf_keys_one_active_idx").on(table.state).where(sql`${table.state} = 'active'`)],
+);
+
+/**
+ * One encrypted lookup result per CSI with a served mapping and per live OPRF key (protocol section 7): the bucket
+ * prefix and tag derived from the CSI's OPRF output, and the AEAD record. Nothing else: no CSI, no MSP, no token,
+ * no time, so that the table pairs nothing with anything.
+ */
+export const privateRecords = pgTable(
+  "private_records",
+  {
+    epoch: integer("epoch")
+      .notNull()
+      .references(() => oprfKeys.epoch, { onDelete: "cascade" }),
+    tag: bytea("tag").notNull(),
+    bucket32: bigint("bucket32", { mode: "number" }).notNull(),
+    record: bytea("record").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.epoch, table.tag] }), index("private_records_bucket_idx").on(table.epoch, table.bucket32)],
+);
+
 /**
  * Things that may be used once: redeemed tokens (scope = the issuer key's id, id = the token's nonce) and opened
  * encapsulated requests (scope `ohttp`, id = a hash of the request's `enc`). A row holds no time but its expiry,
@@ -393,6 +441,8 @@ export const mappings = pgTable(
     reminderNextAt: timestamptz("reminder_next_at"),
     /** An instance's claim on the reminder while it delivers; another instance may take over once it has passed. */
     reminderLeaseUntil: timestamptz("reminder_lease_until"),
+    /** Set once the private-lookup records of the CSI were rewritten without this mapping, after it expired. */
+    expiryRecorded: boolean("expiry_recorded").notNull().default(false),
   },
   (table) => [
     // seq never repeats for a CSI: two tabs publishing at once cannot both win.
@@ -401,6 +451,8 @@ export const mappings = pgTable(
     // The reminder job's question, asked every few minutes by every instance.
     index("mappings_reminder_due_idx").on(table.expiresAt).where(sql`${table.status} = 'active' and ${table.remindedAt} is null`),
     index("mappings_user_idx").on(table.userId),
+    // The record-expiry job's question: active mappings that expired and are still in a private-lookup record.
+    index("mappings_record_expiry_idx").on(table.expiresAt).where(sql`${table.status} = 'active' and not ${table.expiryRecorded}`),
   ],
 );
 
@@ -577,6 +629,8 @@ export type Msp = typeof msps.$inferSelect;
 export type SigningKey = typeof signingKeys.$inferSelect;
 export type OhttpKeyRow = typeof ohttpKeys.$inferSelect;
 export type IssuerKeyRow = typeof issuerKeys.$inferSelect;
+export type OprfKeyRow = typeof oprfKeys.$inferSelect;
+export type OprfKeyState = (typeof oprfKeyStates)[number];
 export type Passkey = typeof passkeys.$inferSelect;
 export type WebauthnChallenge = typeof webauthnChallenges.$inferSelect;
 export type WebauthnPurpose = (typeof webauthnPurposes)[number];

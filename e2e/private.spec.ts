@@ -77,7 +77,8 @@ test("a browser looks up privately with the kit's browser entry, through a relay
   await page.getByLabel("Key name").fill("browser tokens");
   await page.getByRole("button", { name: "Issue API key" }).click();
   const key = (await page.getByTestId("issued-key").innerText()).trim();
-  const tokens = await createTokenClient({ dp: baseURL!, apiKey: key }).fetchTokens(2);
+  // Two identifiers through OPRF-keyed buckets: two evaluations and one bucket request.
+  const tokens = await createTokenClient({ dp: baseURL!, apiKey: key }).fetchTokens(3);
   const relay = createRelay({ gateway: new URL("/api/v1/ohttp", baseURL) });
   await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
   try {
@@ -138,5 +139,7 @@ test("the API reference documents the private endpoints and their errors", async
   await page.getByText("/api/v1/ohttp", { exact: true }).first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: test.info().outputPath("docs-ohttp.png") });
   const metadata = (await (await request.get("/.well-known/mimi-discovery")).json()) as { private_lookup: Record<string, unknown> };
-  expect(Object.keys(metadata.private_lookup).sort()).toEqual(["lookup_endpoint", "ohttp_gateway", "ohttp_keys_uri", "token_challenge", "token_issuer_directory", "token_request_endpoint", "token_type"]);
+  expect(Object.keys(metadata.private_lookup).sort()).toEqual(["lookup_endpoint", "ohttp_gateway", "ohttp_keys_uri", "oprf", "token_challenge", "token_issuer_directory", "token_request_endpoint", "token_type"]);
+  const oprf = metadata.private_lookup.oprf as { suite: string; keys: { state: string }[] };
+  expect([oprf.suite, oprf.keys[0]?.state]).toEqual(["ristretto255-SHA512", "active"]);
 });

@@ -18,22 +18,31 @@ import {
   type BhttpRequest,
 } from "@mimi-discovery/msp-kit";
 import { getSealingKey, getSpendStore } from "./private-services";
+import { privateBuckets, PRIVATE_BUCKETS_PATH } from "./private-buckets";
+import { privateEvaluate, PRIVATE_EVALUATE_PATH } from "./private-evaluate";
 import { privateLookup, PRIVATE_LOOKUP_PATH } from "./private-lookup";
 import { ApiError, problemDocument, problemResponse, toApiError } from "./problem";
 import { PROBLEM_DETAILS } from "./problem-details";
 import { readBinaryBody } from "./read-json-body";
 
-/** An encapsulated private lookup is about 1 KiB (the kit pads it to that); this leaves room and refuses floods. */
-export const OHTTP_REQUEST_MAX_BYTES = 8 * 1024;
+/**
+ * An encapsulated private lookup is about 1 KiB (the kit pads it to that); a full OPRF evaluation batch, with a token
+ * per element, about 36 KiB (padded to 64 KiB). This leaves room for that and refuses floods.
+ */
+export const OHTTP_REQUEST_MAX_BYTES = 80 * 1024;
 /** RFC 9458 section 5.3: the problem type for a key id the gateway does not hold. */
 const OHTTP_KEY_PROBLEM_TYPE = "https://iana.org/assignments/http-problem-types#ohttp-key";
 /** What the inner request may carry: bodies larger than a lookup are refused by the endpoint itself (413). */
-const INNER_LIMITS = { maxSectionBytes: 8 * 1024, maxFields: 32, maxContentBytes: OHTTP_REQUEST_MAX_BYTES };
+const INNER_LIMITS = { maxSectionBytes: OHTTP_REQUEST_MAX_BYTES, maxFields: 32, maxContentBytes: OHTTP_REQUEST_MAX_BYTES };
 /** The inner request headers an endpoint sees; everything else the client sent is dropped here. */
 const INNER_HEADERS = ["content-type", "authorization"];
 /** The inner response headers the client gets back. */
 const ANSWER_HEADERS = new Set(["content-type", "cache-control", "www-authenticate", "retry-after"]);
-const PRIVATE_ROUTES = new Map([[PRIVATE_LOOKUP_PATH, privateLookup]]);
+const PRIVATE_ROUTES = new Map([
+  [PRIVATE_LOOKUP_PATH, privateLookup],
+  [PRIVATE_EVALUATE_PATH, privateEvaluate],
+  [PRIVATE_BUCKETS_PATH, privateBuckets],
+]);
 
 /**
  * POST /api/v1/ohttp, the Oblivious HTTP gateway (RFC 9458 section 5, protocol section 7). It opens the

@@ -53,7 +53,7 @@ export const PROBLEM_DETAILS = {
   noTokenIssuable: "No token of the batch can be issued: each names a key that does not issue now. Fetch /.well-known/private-token-issuer-directory again.",
   ohttpKeyUnknown: "The encapsulated request names a key id this gateway does not hold. Fetch /.well-known/ohttp-gateway again.",
   replayedRequest: "This encapsulated request was already received. Encapsulate every request afresh.",
-  notPrivatePath: "Through the gateway, only POST /api/v1/private/lookup can be reached.",
+  notPrivatePath: "Through the gateway, only POST /api/v1/private/lookup, /api/v1/private/evaluate and /api/v1/private/buckets can be reached.",
   misdirectedRequest: (origin: string) => `The encapsulated request is addressed to another origin; this gateway serves ${origin} only.`,
   innerRequestUnreadable: (reason: string) => `The encapsulated request does not hold a Binary HTTP request: ${reason}.`,
   privateLookupMembers: "A private lookup carries the identifier only: csi. Nothing about the sender travels with it.",

@@ -14,8 +14,13 @@ export type PrivateContext = {
   request: Request;
   db: Database;
   now: Date;
-  /** Marks the request's token spent; call it once the answer is ready, so a request that fails keeps its token. */
+  /** Marks the request's tokens spent; call it once the answer is ready, so a request that fails keeps its tokens. */
   spend: () => Promise<void>;
+  /**
+   * Checks more tokens carried in the body (an OPRF batch costs one token per element): each as the header's, and
+   * none twice; `spend` then spends them all. A bad one refuses the request, with nothing spent.
+   */
+  alsoPay: (tokens: readonly string[]) => Promise<void>;
 };
 
 /** A day: the challenge never changes, and the token key only with an epoch; clients refetch on failure anyway. */
@@ -34,21 +39,39 @@ export function withPrivateToken(handler: (context: PrivateContext) => Promise<R
     try {
       const challenge = await dpTokenChallenge(env.publicOrigin);
       const authorization = request.headers.get("authorization");
+      let keys = await loadIssuerKeys(db, getSealingKey(), now);
       let token: CheckedToken;
       try {
-        token = checkToken(authorization, { challengeDigest: challenge.digest, keys: await loadIssuerKeys(db, getSealingKey(), now) });
+        token = checkToken(authorization, { challengeDigest: challenge.digest, keys });
       } catch (error) {
         // A key another instance made since this one loaded its keys: look again before refusing.
         if (!(error instanceof TokenRefused && error.reason === "unknown_key")) throw error;
-        token = checkToken(authorization, { challengeDigest: challenge.digest, keys: await loadIssuerKeys(db, getSealingKey(), now, () => true) });
+        keys = await loadIssuerKeys(db, getSealingKey(), now, () => true);
+        token = checkToken(authorization, { challengeDigest: challenge.digest, keys });
       }
+      const tokens = [token];
+      const alsoPay = async (more: readonly string[]) => {
+        const check = (value: string) => checkToken(`PrivateToken token="${value}"`, { challengeDigest: challenge.digest, keys });
+        let checked: CheckedToken[];
+        try {
+          checked = more.map(check);
+        } catch (error) {
+          // As for the header's token: a key made since this instance loaded its keys is looked up before refusing.
+          if (!(error instanceof TokenRefused && error.reason === "unknown_key")) throw error;
+          keys = await loadIssuerKeys(db, getSealingKey(), now, () => true);
+          checked = more.map(check);
+        }
+        const nonces = new Set([token, ...checked].map((item) => `${item.key.tokenKeyIdHex}:${item.nonce}`));
+        if (nonces.size !== checked.length + 1) throw new TokenRefused("spent", "The request carries one token twice. Each token pays for one element.");
+        tokens.push(...checked);
+      };
       let spent = false;
       const spend = async () => {
         if (spent) return;
-        await spendToken(getSpendStore(), token);
+        for (const item of tokens) await spendToken(getSpendStore(), item);
         spent = true;
       };
-      return await handler({ request, db, now, spend });
+      return await handler({ request, db, now, spend, alsoPay });
     } catch (error) {
       if (error instanceof TokenRefused) {
         const challenge = await dpTokenChallenge(env.publicOrigin);

@@ -64,6 +64,7 @@ export async function claimIdentifier(
       reason: "new_holder",
       issuer: options.issuer,
       key: await loadActiveSigningKey(tx, options.sealingKey),
+      sealingKey: options.sealingKey,
       now,
     });
   }

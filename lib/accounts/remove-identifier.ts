@@ -51,6 +51,7 @@ export async function removeIdentifier(options: {
             reason: "recipient",
             issuer: options.issuer,
             key: await loadActiveSigningKey(tx, options.sealingKey),
+            sealingKey: options.sealingKey,
             now,
           });
     await recordAudit(tx, { at: now, actorUserId: userId, actorKind: "recipient", action: "identifier.removed", subjectType: "identifier", subjectId: removed!.uri });

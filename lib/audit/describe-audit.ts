@@ -28,6 +28,8 @@ const ACTION_WORDS: Record<string, string> = {
   "msp.operator_set": "recorded which CSIP runs an MSP",
   "msp.updated": "changed an MSP",
   "ohttp_key.rotated": "rotated the OHTTP gateway key",
+  "oprf_key.rotation_started": "started a new OPRF key for private buckets",
+  "oprf_key.activated": "made the new OPRF key active once its records were built",
   "operator.granted": "was granted the operator role",
   "passkey.registered": "registered a passkey",
   "passkey.removed": "removed a passkey",
@@ -99,6 +101,8 @@ function subjectOf(row: Row, mspName: Map<string, string>, csipName: Map<string,
       return { text: `issuer key ${row.subjectId.slice(0, 12)}…`, href: "/admin/private" };
     case "ohttp_key":
       return { text: `OHTTP key id ${row.subjectId}`, href: "/admin/private" };
+    case "oprf_key":
+      return { text: `OPRF key of epoch ${row.subjectId}`, href: "/admin/private" };
     case "passkey":
       return { text: typeof row.details.name === "string" ? `the passkey “${row.details.name}”` : "a passkey" };
     default:

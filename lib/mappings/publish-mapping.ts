@@ -15,6 +15,7 @@ import { MappingError } from "./mapping-error";
 import { afterCommit } from "@/db/after-commit";
 import { getMetrics } from "@/lib/metrics/metrics";
 import { serializeMapping } from "@/lib/lookup/lookup-csis";
+import { writeRecords } from "@/lib/private/write-records";
 
 function methodOf(identifier: { uri: string; lineType: string | null }): BindingClaims["amr"][number] {
   if (identifier.uri.startsWith("mailto:")) return "otp-email";
@@ -24,7 +25,8 @@ function methodOf(identifier: { uri: string; lineType: string | null }): Binding
 /**
  * Publishes a signed mapping. In one transaction: the challenge is taken, the passkey's assertion verified
  * (origin, rpID, UV, counter), the DP's binding signed, the whole proof checked by the same verifier MSPs run,
- * earlier mappings superseded (same label) or de-listed (fresh), and the exact bytes stored with an audit row.
+ * earlier mappings superseded (same label) or de-listed (fresh), the exact bytes stored with an audit row, and the
+ * CSI's private-lookup records rewritten.
  */
 export async function publishMapping(options: {
   db: Database;
@@ -122,6 +124,8 @@ export async function publishMapping(options: {
         subjectId: row!.id,
         details: { seq: document.seq, label: document.label, fresh: document.fresh, entries: document.entries.length, ended: ended.map((item) => item.id) },
       });
+      // The private-lookup records of the CSI, in this transaction: the next private lookup sees this publish.
+      await writeRecords(tx, { sealingKey: options.sealingKey, csis: [document.csi], now });
       // De-listing other holders' mappings (a recycled number) is recorded against them too, without naming us.
       for (const other of ended.filter((item) => item.userId !== userId)) {
         await recordAudit(tx, { at: now, actorUserId: other.userId, actorKind: "system", action: "mapping.delisted", subjectType: "mapping", subjectId: other.id, details: { reason: "a newer fresh mapping of this identifier was published" } });

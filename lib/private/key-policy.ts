@@ -22,3 +22,6 @@ export const KEY_CACHE_MS = 60 * 1000;
 export function replayExpiry(now: Date): Date {
   return new Date((Math.ceil(now.getTime() / OHTTP_REPLAY_WINDOW_MS) + 1) * OHTTP_REPLAY_WINDOW_MS);
 }
+
+/** A retired OPRF key still answers evaluations and buckets for this long, while clients move to the new key. */
+export const OPRF_KEY_GRACE_MS = 7 * DAY_MS;

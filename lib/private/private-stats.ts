@@ -3,6 +3,8 @@ import type { Database } from "@/db/client";
 import { msps, usageHourly } from "@/db/schema";
 import { listIssuerKeys, type IssuerKeyState } from "./issuer-keys";
 import { listOhttpKeys, type OhttpKeyState } from "./ohttp-keys";
+import { publishedOprfKeys, type OprfKeyEntry } from "./published-oprf-keys";
+import { countRecords } from "./write-records";
 import type { SpendStore } from "./spend-store";
 
 export type PrivateStats = {
@@ -11,6 +13,8 @@ export type PrivateStats = {
   /** Redemptions per issuer key, all MSPs together: a redeemed token names no MSP, so there is nothing to split by. */
   issuerKeys: (IssuerKeyState & { redeemed: number })[];
   ohttpKeys: OhttpKeyState[];
+  /** The OPRF keys of the buckets, as the metadata lists them, with how many records each holds. */
+  oprfKeys: (OprfKeyEntry & { records: number })[];
   days: number;
 };
 
@@ -34,5 +38,8 @@ export async function privateStats(db: Database, store: SpendStore, now: Date, d
     .orderBy(desc(sql`sum(${usageHourly.tokensIssued})`));
   const keys = await listIssuerKeys(db, now);
   const issuerKeys = await Promise.all(keys.map(async (key) => ({ ...key, redeemed: await store.count(key.tokenKeyIdHex) })));
-  return { issuance, issuerKeys, ohttpKeys: await listOhttpKeys(db, now), days };
+  const oprf = await publishedOprfKeys(db, now, { refresh: true });
+  const records = await countRecords(db, oprf.map((key) => key.epoch));
+  const oprfKeys = oprf.map((key) => ({ ...key, records: records.get(key.epoch) ?? 0 }));
+  return { issuance, issuerKeys, ohttpKeys: await listOhttpKeys(db, now), oprfKeys, days };
 }

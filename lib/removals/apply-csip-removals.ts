@@ -114,7 +114,7 @@ export async function applyCsipRemovals(options: {
     if (item.reason === "ported_out") {
       await tx.insert(portRecords).values({ csi, fromCsipId: csipId, toCsipId: item.receiving_csip ?? null, at: now, reportedBy: csipId });
       const withdrawn = active.filter((row) => (JSON.parse(row.document) as MappingDocument).entries.some((listed) => ownMsps.has(listed.msp)));
-      const removed = await removeMappings({ tx, mappingIds: withdrawn.map((row) => row.id), actor, reason: "ported_out", issuer: options.issuer, key, now });
+      const removed = await removeMappings({ tx, mappingIds: withdrawn.map((row) => row.id), actor, reason: "ported_out", issuer: options.issuer, key, sealingKey: options.sealingKey, now });
       for (const userId of new Set(removed.map((row) => row.userId))) {
         notices.push({
           userId,
@@ -125,7 +125,7 @@ export async function applyCsipRemovals(options: {
       }
       results.push({ index, csi, applied: true, outcome: "ported", removed: removed.length });
     } else {
-      const removed = await removeMappings({ tx, mappingIds: active.map((row) => row.id), actor, reason: item.reason, issuer: options.issuer, key, now });
+      const removed = await removeMappings({ tx, mappingIds: active.map((row) => row.id), actor, reason: item.reason, issuer: options.issuer, key, sealingKey: options.sealingKey, now });
       if (item.reason === "released" || item.reason === "reassigned") {
         // The holder no longer verifiably owns the identifier: it leaves their account until proven again.
         const [held] = await tx.delete(identifiers).where(eq(identifiers.uri, csi)).returning({ userId: identifiers.userId });

@@ -68,6 +68,7 @@ export async function finishRecipientRemoval(options: {
       reason: "recipient",
       issuer: options.issuer,
       key: await loadActiveSigningKey(tx, options.sealingKey),
+      sealingKey: options.sealingKey,
       now,
     });
     return removed.length;

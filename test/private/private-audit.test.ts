@@ -46,11 +46,11 @@ beforeAll(async () => {
     const betaTokens = await createTokenClient({ dp: h.dp, apiKey: beta }).fetchTokens(2);
     nonces = [...alphaTokens, ...betaTokens].map((token) => Buffer.from(decodeToken(token).nonce).toString("base64url"));
     await direct.lookup(DIRECT_PROBE);
-    await privateLookup([PRIVATE_PROBES[0], "bob@example.com"], { dp: h.dp, relay: h.relay, tokens: betaTokens });
+    await privateLookup([PRIVATE_PROBES[0], "bob@example.com"], { dp: h.dp, relay: h.relay, tokens: betaTokens, method: "lookup" });
     await direct.batch(["bob@example.com", DIRECT_PROBE]);
-    await privateLookup(PRIVATE_PROBES.slice(1), { dp: h.dp, relay: h.relay, tokens: alphaTokens.slice(0, 2) });
+    await privateLookup(PRIVATE_PROBES.slice(1), { dp: h.dp, relay: h.relay, tokens: alphaTokens.slice(0, 2), method: "lookup" });
     // A refusal too: a spent token, replayed through the relay.
-    await privateLookup(["bob@example.com"], { dp: h.dp, relay: h.relay, tokens: [betaTokens[0]!] }).catch(() => undefined);
+    await privateLookup(["bob@example.com"], { dp: h.dp, relay: h.relay, tokens: [betaTokens[0]!], method: "lookup" }).catch(() => undefined);
   } finally {
     for (const spy of spies) spy.mockRestore();
     log.restore();
@@ -126,6 +126,8 @@ describe("logs, tables and Redis", () => {
     expect(stats.issuance.map((row) => [row.mspId, row.today])).toEqual([["alpha.example", 3], ["beta.example", 2]]);
     expect(stats.issuerKeys.map((key) => key.redeemed)).toEqual([4]);
     expect(JSON.stringify(stats.issuerKeys)).not.toMatch(/alpha|beta/u);
+    // The buckets' key: its records counted, nothing about who looked what up.
+    expect(stats.oprfKeys.map((key) => [key.epoch, key.state, key.records])).toEqual([[1, "active", 1]]);
   });
 });
 

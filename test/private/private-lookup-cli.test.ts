@@ -30,6 +30,9 @@ describe("mimi-lookup --private --relay URL", () => {
     const text = out.join("\n");
     expect(text).toContain("3. Private lookup");
     expect(text).toContain(`POST ${h.relay} message/ohttp-req`);
+    expect(text).toContain(`POST ${h.dp}/api/v1/private/evaluate`);
+    expect(text).toContain(`POST ${h.dp}/api/v1/private/buckets`);
+    expect(text).toContain("answer: result found, 1 mapping");
     expect(text).toMatch(/✓/u);
     expect(text).toContain("Preferred MSP: chat.example");
     const usage: string[] = [];

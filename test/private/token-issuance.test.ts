@@ -66,7 +66,7 @@ describe("token issuance", () => {
     expect(slots.map((slot) => slot !== null)).toEqual([true, false, true]);
     const issued = await Promise.all([pending[0]!.finalize(slots[0]!), pending[2]!.finalize(slots[2]!)]);
     expect(await counts()).toEqual({ spent: before.spent, issued: before.issued + 2 });
-    expect((await privateLookup(["bob@example.com", "carol@example.com"], { dp: h.dp, relay: h.relay, tokens: issued })).map((slot) => ("ok" in slot ? slot.ok : false))).toEqual([true, true]);
+    expect((await privateLookup(["bob@example.com", "carol@example.com"], { dp: h.dp, relay: h.relay, tokens: issued, method: "lookup" })).map((slot) => ("ok" in slot ? slot.ok : false))).toEqual([true, true]);
 
     // Beyond the limit, nothing of the batch is issued.
     const many = await Promise.all(Array.from({ length: 9 }, () => prepareTokenRequest({ tokenKey, challenge })));
@@ -81,7 +81,7 @@ describe("token issuance", () => {
     const [batched, single] = [await client.fetchTokens(5, { batchSize: 2 }), await client.fetchTokens(2, { batchSize: 1 })];
     expect([batched.length, single.length]).toEqual([5, 2]);
     expect(new Set([...batched, ...single].map((token) => Buffer.from(token).toString("hex"))).size).toBe(7);
-    const answers = await privateLookup(["a1@example.com", "a2@example.com", "a3@example.com", "a4@example.com", "a5@example.com", "a6@example.com", "a7@example.com"], { dp: h.dp, relay: h.relay, tokens: [...batched, ...single] });
+    const answers = await privateLookup(["a1@example.com", "a2@example.com", "a3@example.com", "a4@example.com", "a5@example.com", "a6@example.com", "a7@example.com"], { dp: h.dp, relay: h.relay, tokens: [...batched, ...single], method: "lookup" });
     expect(answers.every((slot) => "result" in slot && slot.result === "none" && slot.ok)).toBe(true);
   });
 

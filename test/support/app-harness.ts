@@ -14,6 +14,8 @@ import { seedDemoMsps } from "@/lib/bootstrap/demo-msps";
 import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { ensureIssuerKey } from "@/lib/private/issuer-keys";
 import { ensureOhttpKey } from "@/lib/private/ohttp-keys";
+import { ensureOprfKey } from "@/lib/private/oprf-keys";
+import { buildOprfRecords } from "@/lib/private/build-oprf-records";
 import { mappingDraftSchema, type MappingDraft } from "@/lib/mappings/draft-schema";
 import { prepareMapping } from "@/lib/mappings/prepare-mapping";
 import { publishMapping } from "@/lib/mappings/publish-mapping";
@@ -43,6 +45,8 @@ export async function createAppHarness(overrides: Record<string, string> = {}, o
   await ensureSigningKey(testDb.db, testKeys.sealing);
   await ensureOhttpKey(testDb.db, testKeys.sealing);
   await ensureIssuerKey(testDb.db, testKeys.sealing);
+  await ensureOprfKey(testDb.db, testKeys.sealing);
+  await buildOprfRecords(testDb.db, testKeys.sealing, () => new Date());
   await seedDemoMsps(testDb.db);
   const db = testDb.db;
   const origin = env.publicOrigin;

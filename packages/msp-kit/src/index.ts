@@ -40,5 +40,6 @@ export { describeFetchError, DpError, type DpRefusal } from "./client/dp-error.t
 export * from "./bhttp/index.ts";
 export * from "./ohttp/index.ts";
 export * from "./privacy-pass/index.ts";
+export * from "./oprf/index.ts";
 export { createTokenClient, type TokenClient, type TokenClientOptions } from "./client/token-client.ts";
 export { createPrivateLookupClient, privateLookup, type PrivateLookupClient, type PrivateLookupOptions } from "./client/private-lookup.ts";

@@ -6,8 +6,9 @@ import { getDb } from "@/db/index";
 import { getSealingKey } from "@/http/private-services";
 import { now } from "@/lib/clock";
 import { forgetLoadedIssuerKeys, rotateIssuerKey } from "@/lib/private/issuer-keys";
-import { ISSUER_KEY_GRACE_MS, OHTTP_KEY_GRACE_MS } from "@/lib/private/key-policy";
+import { ISSUER_KEY_GRACE_MS, OHTTP_KEY_GRACE_MS, OPRF_KEY_GRACE_MS } from "@/lib/private/key-policy";
 import { forgetLoadedOhttpKeys, rotateOhttpKey } from "@/lib/private/ohttp-keys";
+import { rotateOprfKey } from "@/lib/private/oprf-keys";
 import { formAction } from "@/web/form-action";
 import { requireOperator } from "@/web/require-operator";
 
@@ -30,4 +31,16 @@ export const rotateIssuerKeyAction = formAction(confirmRotate, async () => {
   forgetLoadedIssuerKeys(db);
   revalidatePath("/admin/private");
   return { tone: "success", message: `Key ${created.slice(0, 16)}… issues tokens from now on. Tokens of the previous key are still redeemed for ${days(ISSUER_KEY_GRACE_MS)} days.` };
+});
+
+export const rotateOprfKeyAction = formAction(confirmRotate, async () => {
+  const session = await requireOperator();
+  const { building, created } = await rotateOprfKey(getDb(), getSealingKey(), now(), { userId: session.userId });
+  revalidatePath("/admin/private");
+  return {
+    tone: "success",
+    message: created
+      ? `The OPRF key of epoch ${building} is being built: every instance writes its records in the background, then it becomes active and the current key answers ${days(OPRF_KEY_GRACE_MS)} more days.`
+      : `The OPRF key of epoch ${building} is already being built.`,
+  };
 });

@@ -3,9 +3,9 @@ import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/index";
 import { getSpendStore } from "@/http/private-services";
 import { now } from "@/lib/clock";
-import { ISSUER_KEY_GRACE_MS, OHTTP_KEY_GRACE_MS } from "@/lib/private/key-policy";
+import { ISSUER_KEY_GRACE_MS, OHTTP_KEY_GRACE_MS, OPRF_KEY_GRACE_MS } from "@/lib/private/key-policy";
 import { privateStats, type PrivateStats } from "@/lib/private/private-stats";
-import { rotateIssuerKeyAction, rotateOhttpKeyAction } from "./actions";
+import { rotateIssuerKeyAction, rotateOhttpKeyAction, rotateOprfKeyAction } from "./actions";
 import { RotateForm } from "./_components/rotate-form";
 
 export const metadata: Metadata = { title: "Private lookups" };
@@ -123,6 +123,26 @@ export default async function PrivateLookupsPage() {
             <div className="mt-4 border-t border-slate-200 pt-4">
               <p className="mb-3 text-sm text-slate-700">Rotate: a new key id becomes active. The same as <code className="font-mono text-xs">npm run keys:rotate -- --ohttp</code>.</p>
               <RotateForm id="ohttp" label="Rotate the OHTTP key" action={rotateOhttpKeyAction} />
+            </div>
+          </Card>
+          <Card title="OPRF keys of the buckets" description={`RFC 9497 ristretto255-SHA512, VOPRF. A key being built answers nothing yet; a retiring key still answers for ${days(OPRF_KEY_GRACE_MS)}.`}>
+            <ul className="flex flex-col divide-y divide-slate-200" aria-label="OPRF keys">
+              {stats.oprfKeys.map((key) => (
+                <li key={key.epoch} className="py-3">
+                  <KeyFacts
+                    facts={[
+                      ["Epoch", <span key="epoch" className="font-mono">{key.epoch}</span>],
+                      ["State", key.state === "active" ? "Active" : key.state === "building" ? "Being built" : "Retiring"],
+                      ["Records", key.records.toLocaleString("en")],
+                      ["bucket_bits", String(key.bucket_bits)],
+                    ]}
+                  />
+                </li>
+              ))}
+            </ul>
+            <div className="mt-4 border-t border-slate-200 pt-4">
+              <p className="mb-3 text-sm text-slate-700">Rotate: a new key is built in the background and becomes active once complete. The same as <code className="font-mono text-xs">npm run keys:rotate -- --oprf</code>.</p>
+              <RotateForm id="oprf" label="Rotate the OPRF key" action={rotateOprfKeyAction} />
             </div>
           </Card>
         </>

@@ -34,7 +34,7 @@ export function createRelay(options: RelayOptions): Server {
   const path = options.path ?? "/";
   const burst = options.burst ?? 60;
   const refill = options.refillPerSecond ?? 1;
-  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? 80 * 1024;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const fetch = options.fetch ?? globalThis.fetch;
   const now = options.now ?? Date.now;

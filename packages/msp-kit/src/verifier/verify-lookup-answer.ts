@@ -4,7 +4,7 @@ import type { Verification, VerifyOptions } from "./types.ts";
 import { verifyLookupItem } from "./verify-lookup-item.ts";
 
 /** Something wrong with a lookup answer as a whole rather than with one mapping of it. */
-export type AnswerCheck = { id: "csi" | "result" | "shape"; detail: string };
+export type AnswerCheck = { id: "csi" | "result" | "shape" | "record"; detail: string };
 
 export type VerifiedAnswer = {
   /** Every check of every mapping passed, and the answer is about the CSI asked with the result its mappings make. */

@@ -5,3 +5,4 @@ export * from "./lookup.ts";
 export * from "./metadata.ts";
 export * from "./problem.ts";
 export * from "./removals.ts";
+export * from "./private-buckets.ts";

@@ -12,6 +12,29 @@ export const privateLookupMetadataSchema = z
     token_request_endpoint: z.url().describe("Where an MSP, with its API key, turns a TokenRequest into a TokenResponse"),
     token_type: z.literal(2).describe("Privacy Pass token type 0x0002, Blind RSA 2048"),
     token_challenge: z.string().describe("The TokenChallenge every token must be made for (RFC 9577), base64url with padding"),
+    oprf: z
+      .strictObject({
+        suite: z.literal("ristretto255-SHA512").describe("RFC 9497 ciphersuite"),
+        mode: z.literal("voprf").describe("VOPRF: every evaluation carries a DLEQ proof against the published key"),
+        evaluate_endpoint: z.url().describe("Inner request target: POST {epoch, blinded, tokens}"),
+        buckets_endpoint: z.url().describe("Inner request target: POST {epoch, bucket_bits, buckets}"),
+        max_evaluate_batch: z.number().int().min(1),
+        max_buckets_per_request: z.number().int().min(1),
+        record_block_bytes: z.number().int().min(1).describe("Record plaintexts are padded with spaces to a multiple of this"),
+        bucket_pad_blocks: z.number().int().min(1).describe("Bucket answers are padded with one-block dummy records to a multiple of this many blocks"),
+        target_bucket_load: z.number().int().min(1).describe("bucket_bits = ceil(log2(records / target_bucket_load)), at least 0"),
+        keys: z
+          .array(
+            z.strictObject({
+              epoch: z.number().int().min(1),
+              state: z.enum(["active", "retiring", "building"]).describe("Use the active key; a retiring one still answers; a building one does not yet"),
+              public_key: z.string().describe("The key's ristretto255 element, base64url"),
+              bucket_bits: z.number().int().min(0).max(32),
+            }),
+          )
+          .describe("The active key first"),
+      })
+      .describe("OPRF-keyed buckets: the DP learns neither who asks nor which CSI"),
   })
   .meta({ id: "PrivateLookupMetadata", description: "Private lookups: through an OHTTP relay, paid with Privacy Pass tokens" });
 

@@ -42,3 +42,4 @@ export * from "./ohttp/index.ts";
 export * from "./privacy-pass/index.ts";
 export { createTokenClient, type TokenClient, type TokenClientOptions } from "./client/token-client.ts";
 export { createPrivateLookupClient, privateLookup, type PrivateLookupClient, type PrivateLookupOptions } from "./client/private-lookup.ts";
+export * from "./directory/index.ts";

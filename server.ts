@@ -29,6 +29,7 @@ import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
 import { POST as tokenRequest } from "@/app/api/v1/privacy-pass/token-request/route";
 import { ohttpGateway } from "@/http/ohttp-gateway";
+import { POST as federationLookup } from "@/app/api/v1/federation/lookup/route";
 
 const USAGE_FLUSH_MS = 10_000;
 
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
     ["/api/v1/lookup/batch", lookupBatch],
     ["/api/v1/ohttp", ohttpGateway],
     ["/api/v1/privacy-pass/token-request", tokenRequest],
+    ["/api/v1/federation/lookup", federationLookup],
   ]);
   if (env.testHooks) {
     // Loaded only here, and only then: no production build or start ever contains a test hook.

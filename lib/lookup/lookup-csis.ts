@@ -9,6 +9,8 @@ export type StoredMapping = {
   document: string;
   binding: string;
   assertion: MappingAssertion;
+  /** Decided when written (R5); only lookups read it, so serialising a mapping never needs it. */
+  listsMsps?: boolean;
 };
 
 export type CsiLookup = { csi: string; result: LookupResultStatus; mappings: StoredMapping[] };
@@ -25,7 +27,7 @@ export async function lookupCsis(db: Database, csis: string[], now: Date): Promi
   const rows = await lookupQueryFor(db).execute({ csis: unique, now: now.toISOString() });
   for (const row of rows) {
     const entry = results.get(row.csi)!;
-    entry.mappings.push({ id: row.id, document: row.document, binding: row.binding, assertion: row.assertion });
+    entry.mappings.push({ id: row.id, document: row.document, binding: row.binding, assertion: row.assertion, listsMsps: row.listsMsps });
     // R5: "found" as soon as one mapping lists an MSP; "opted_out" while every one lists none.
     if (row.listsMsps) entry.result = "found";
     else if (entry.result === "none") entry.result = "opted_out";

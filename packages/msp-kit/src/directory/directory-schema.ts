@@ -3,7 +3,7 @@ import { z } from "zod";
 /** The JWS `typ` of a signed directory (protocol section 8), so that no other statement can pass for one. */
 export const DIRECTORY_JWS_TYPE = "mimi-directory+jwt";
 
-const origin = z.url().refine((value) => new URL(value).origin === value, "must be an origin (scheme, host and port only)");
+const origin = z.url().refine((value) => URL.canParse(value) && new URL(value).origin === value, "must be an origin (scheme, host and port only)");
 const e164Prefix = z.string().regex(/^\+[1-9][0-9]{0,14}$/u, "must be + and 1 to 15 digits, such as +33");
 const emailDomain = z
   .string()

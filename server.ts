@@ -29,7 +29,8 @@ import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
 import { POST as tokenRequest } from "@/app/api/v1/privacy-pass/token-request/route";
 import { ohttpGateway } from "@/http/ohttp-gateway";
-import { POST as federationLookup } from "@/app/api/v1/federation/lookup/route";
+import { federationRoutes } from "@/http/federation-routes";
+import { startFederationJobs } from "@/lib/federation/federation-jobs";
 
 const USAGE_FLUSH_MS = 10_000;
 
@@ -176,7 +177,7 @@ async function main(): Promise<void> {
     ["/api/v1/lookup/batch", lookupBatch],
     ["/api/v1/ohttp", ohttpGateway],
     ["/api/v1/privacy-pass/token-request", tokenRequest],
-    ["/api/v1/federation/lookup", federationLookup],
+    ...federationRoutes(),
   ]);
   if (env.testHooks) {
     // Loaded only here, and only then: no production build or start ever contains a test hook.
@@ -208,6 +209,7 @@ async function main(): Promise<void> {
   if (phase === "starting") phase = "ready";
   console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
   const stopReminders = startReminders(env, drainer);
+  const stopFederation = startFederationJobs({ env, db: getDb(), track: (work) => drainer.track(work) });
   const usage = setInterval(() => void flushUsageNow(), USAGE_FLUSH_MS);
   usage.unref();
   // Private lookups: spent tokens, opened requests and keys past their time are forgotten (README, "Private lookups").
@@ -215,6 +217,7 @@ async function main(): Promise<void> {
   purge.unref();
   stopJobs = () => {
     stopReminders();
+    stopFederation();
     clearInterval(usage);
     clearInterval(purge);
   };

@@ -8,7 +8,6 @@ import { POST as tokenRequest } from "@/app/api/v1/privacy-pass/token-request/ro
 import { GET as ohttpKeys } from "@/app/.well-known/ohttp-gateway/route";
 import { GET as issuerDirectory } from "@/app/.well-known/private-token-issuer-directory/route";
 import { GET as mimiDirectory } from "@/app/.well-known/mimi-directory/route";
-import { POST as federationLookup } from "@/app/api/v1/federation/lookup/route";
 import { ohttpGateway } from "@/http/ohttp-gateway";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
@@ -66,7 +65,6 @@ export async function startApiServer(options: {
         ["/api/v1/lookup/batch", lookupBatch],
         ["/api/v1/ohttp", ohttpGateway],
         ["/api/v1/privacy-pass/token-request", tokenRequest],
-        ["/api/v1/federation/lookup", federationLookup],
         ...(options.routes ?? []),
       ]),
       metrics: options.metrics,

@@ -29,7 +29,8 @@ import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
 import { POST as tokenRequest } from "@/app/api/v1/privacy-pass/token-request/route";
 import { ohttpGateway } from "@/http/ohttp-gateway";
-import { federationRoutes } from "@/http/federation-routes";
+import { POST as federationLookup } from "@/app/api/v1/federation/lookup/route";
+import { POST as federationInvalidations } from "@/app/api/v1/federation/invalidations/route";
 import { startFederationJobs } from "@/lib/federation/federation-jobs";
 
 const USAGE_FLUSH_MS = 10_000;
@@ -177,7 +178,8 @@ async function main(): Promise<void> {
     ["/api/v1/lookup/batch", lookupBatch],
     ["/api/v1/ohttp", ohttpGateway],
     ["/api/v1/privacy-pass/token-request", tokenRequest],
-    ...federationRoutes(),
+    ["/api/v1/federation/lookup", federationLookup],
+    ["/api/v1/federation/invalidations", federationInvalidations],
   ]);
   if (env.testHooks) {
     // Loaded only here, and only then: no production build or start ever contains a test hook.

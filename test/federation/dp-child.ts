@@ -9,12 +9,16 @@ import { getEnv } from "@/env";
 import { bootstrap } from "@/lib/bootstrap/bootstrap";
 import { startFederationJobs } from "@/lib/federation/federation-jobs";
 import { startApiServer } from "@/test/support/api-server";
-import { federationRoutes } from "@/http/federation-routes";
+import { POST as federationLookup } from "@/app/api/v1/federation/lookup/route";
+import { POST as federationInvalidations } from "@/app/api/v1/federation/invalidations/route";
 
 const env = getEnv();
 await waitForDatabase(getRawClient(), { timeoutMs: 30_000, log: (line) => console.warn(line) });
 await bootstrap(env);
-const server = await startApiServer({ port: env.port, origin: env.publicOrigin, routes: federationRoutes() });
+const server = await startApiServer({ port: env.port, origin: env.publicOrigin, routes: new Map([
+    ["/api/v1/federation/lookup", federationLookup],
+    ["/api/v1/federation/invalidations", federationInvalidations],
+  ]) });
 const stopJobs = startFederationJobs({ env, db: getDb() });
 console.log(`dp ready on ${env.publicOrigin}`);
 process.on("SIGTERM", () => {

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
-import { GET as publishedDirectory } from "@/app/.well-known/mimi-directory/route";
+import { GET as publishedDirectory } from "./route";
 import { installEnv, parseEnv, type FederationConfig } from "@/env";
 import { DirectoryError, signDirectory, type Directory } from "@mimi-discovery/msp-kit";
-import { forgetDirectories, loadDirectory } from "./load-directory";
+import { forgetDirectories, loadDirectory } from "@/lib/federation/load-directory";
 
 const now = new Date();
 const seconds = Math.floor(now.getTime() / 1000);

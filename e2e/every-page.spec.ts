@@ -23,6 +23,7 @@ async function everyPage({ request, users, unique }: { request: APIRequestContex
     "/admin",
     "/admin/dashboard",
     "/admin/private",
+    "/admin/peers",
     "/admin/audit",
     "/admin/csips",
     `/admin/csips/${csipId}`,

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { federationInvalidations, mappings, notifications, spentOnce, tombstones } from "@/db/schema";
 import { issueMspApiKey } from "@/lib/api-keys/manage-api-keys";
 import { loadDpRequestSigner } from "@/lib/federation/dp-request-signer";
-import { createDirectoryVerifier, type Directory } from "@mimi-discovery/msp-kit";
+import { createDirectoryVerifier, createLookupClient, type Directory } from "@mimi-discovery/msp-kit";
+import { runLookupCli } from "@mimi-discovery/msp-kit/cli";
+import type { JWK } from "jose";
 import { freePort } from "@/test/support/api-server";
 import { testKeys } from "@/test/support/otp-harness";
 import { createRecipients } from "@/test/support/recipients";
@@ -29,6 +31,7 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)("three DPs in a federation", () => {
   const databases: Record<"us" | "eu" | "mail", TestDatabase> = {} as never;
   const dps: Record<"us" | "eu" | "mail", Dp> = {} as never;
   let directory: Directory;
+  let directoryKey: JWK;
   let mspKey: string;
   let rogueBehaviour: RogueBehaviour = async (csis) => ({ status: 200, body: JSON.stringify({ results: csis.map((csi) => ({ csi, result: "none", mappings: [] })) }) });
   let rogue: Awaited<ReturnType<typeof startRogueDp>>;
@@ -51,6 +54,7 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)("three DPs in a federation", () => {
       directoryEntry(rogue.origin, "rogue", { e164: ["+44"] }),
     ]);
     directory = signed.directory;
+    directoryKey = signed.publicJwk;
     const common = { FEDERATION_MODE: "hierarchical", DIRECTORY_KEYS: JSON.stringify(signed.publicJwk) };
     // dp-us publishes the directory; dp-eu fetches it from there, the others read the same signed file.
     dps.us = await startDp({ port: usPort, databaseUrl: us.url!, env: { ...common, DIRECTORY_FILE: signed.file, RESIDENCY_E164_PREFIXES: "+1" } });
@@ -95,6 +99,28 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)("three DPs in a federation", () => {
     for (const item of body.results) {
       for (const mapping of item.mappings) expect(await verifier.verifyServedMapping(mapping, item.csi)).toMatchObject({ ok: true });
     }
+    // The kit's lookup client and its command line, given the directory: every mapping verified, each by its own DP.
+    const client = createLookupClient({ dp: dps.us.origin, apiKey: mspKey, directory });
+    const slots = await client.batch(["+33 6 12 34 56 78", "alice@mail.example", "+1 415 555 0123"]);
+    expect(slots.map((slot) => ("ok" in slot ? [slot.ok, slot.usable.length] : slot))).toEqual([
+      [true, 1],
+      [true, 1],
+      [true, 1],
+    ]);
+    // Without the directory it trusts dp-us's keys alone, and the forwarded mapping does not verify.
+    const [alone] = await createLookupClient({ dp: dps.us.origin, apiKey: mspKey }).batch(["+33 6 12 34 56 78"]);
+    expect(alone).toMatchObject({ ok: false });
+    const lines: string[] = [];
+    const status = await runLookupCli({
+      argv: ["+33 6 12 34 56 78", "--dp", dps.us.origin, "--directory", `${dps.us.origin}/.well-known/mimi-directory`, "--sender-msp", "chat.example"],
+      env: { MIMI_API_KEY: mspKey, MIMI_DIRECTORY_KEY: JSON.stringify(directoryKey) },
+      fetch: globalThis.fetch,
+      write: (line) => lines.push(line),
+      writeError: (line) => lines.push(line),
+    });
+    expect(status, lines.join("\n")).toBe(0);
+    expect(lines.join("\n")).toMatch(/Directory: signed by directory\.test, 4 DPs/u);
+
     // The MSP paid for every identifier, the two forwarded ones included.
     expect(Number(response.headers.get("ratelimit-limit")) - Number(response.headers.get("ratelimit-remaining"))).toBe(3);
   });

@@ -5,3 +5,4 @@ export { DirectoryError, type DirectoryErrorCode } from "./directory-error.ts";
 export { verifyDirectory } from "./verify-directory.ts";
 export { signDirectory } from "./sign-directory.ts";
 export { createDirectoryVerifier, type DirectoryVerifier } from "./directory-verifier.ts";
+export { verifyFederatedAnswer } from "./verify-federated-answer.ts";

@@ -7,6 +7,8 @@ import { authoritativeDp, findDp } from "./authority.ts";
 import type { Directory } from "./directory-schema.ts";
 
 const JWKS_TIMEOUT_MS = 5_000;
+// A DP's keys are fetched again after this, so that a rotated key verifies within minutes, not at the directory's expiry.
+const JWKS_KEEP_MS = 5 * 60_000;
 
 /** One served mapping judged against the DP that signed it: the DP of its own `dp`, found in the directory. */
 export type MappingVerdict = { id: string; dp: string | undefined; ok: boolean; reason?: string; verification?: Verification };
@@ -26,17 +28,16 @@ export type DirectoryVerifier = {
 export function createDirectoryVerifier(options: { directory: Directory; fetch?: typeof globalThis.fetch; now?: () => Date }): DirectoryVerifier {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const now = options.now ?? (() => new Date());
-  const keys = new Map<string, Promise<VerifyOptions["jwks"]>>();
+  const keys = new Map<string, { jwks: Promise<VerifyOptions["jwks"]>; until: number }>();
 
   const jwksOf = (issuer: string, jwksUri: string) => {
-    let pending = keys.get(issuer);
-    if (!pending) {
-      pending = fetchJwks(jwksUri, fetchImpl);
-      // A failed fetch is not kept: the next mapping of that DP tries again.
-      pending.catch(() => keys.delete(issuer));
-      keys.set(issuer, pending);
-    }
-    return pending;
+    const cached = keys.get(issuer);
+    if (cached && cached.until > Date.now()) return cached.jwks;
+    const jwks = fetchJwks(jwksUri, fetchImpl);
+    // A failed fetch is not kept: the next mapping of that DP tries again.
+    jwks.catch(() => keys.delete(issuer));
+    keys.set(issuer, { jwks, until: Date.now() + JWKS_KEEP_MS });
+    return jwks;
   };
 
   const optionsFor = async (issuer: string) => {

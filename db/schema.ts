@@ -623,17 +623,18 @@ export const federationPeers = pgTable("federation_peers", {
 });
 
 /**
- * Invalidations to send: a fresh mapping published here goes to every peer as a signed invalidation. Written in the
- * publishing transaction (so none is lost), sent by a job every instance runs; a row names the mapping, never the
- * CSI, and the peers that have not acknowledged it yet.
+ * Invalidations to send: a fresh mapping published here, or a new holder's proof of a recycled identifier, goes to
+ * every peer as a signed invalidation. Written in the transaction that caused it (so none is lost), sent by a job
+ * every instance runs; a row holds the mapping's id or the signed statement, and the peers yet to acknowledge it.
  */
 export const federationOutbox = pgTable(
   "federation_outbox",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    mappingId: uuid("mapping_id")
-      .notNull()
-      .references(() => mappings.id, { onDelete: "cascade" }),
+    /** A fresh mapping published here: the invalidation is the mapping itself. */
+    mappingId: uuid("mapping_id").references(() => mappings.id, { onDelete: "cascade" }),
+    /** Or a new holder's proof of a recycled identifier: a statement this DP signed (mimi-reassignment+jwt). */
+    statement: text("statement"),
     createdAt: timestamptz("created_at").notNull(),
     /** Peers still to acknowledge, by issuer; null until the first attempt reads them from the directory. */
     pending: jsonb("pending").$type<string[]>(),
@@ -642,7 +643,10 @@ export const federationOutbox = pgTable(
     leaseUntil: timestamptz("lease_until"),
     doneAt: timestamptz("done_at"),
   },
-  (table) => [index("federation_outbox_due_idx").on(table.nextAt).where(sql`${table.doneAt} is null`)],
+  (table) => [
+    index("federation_outbox_due_idx").on(table.nextAt).where(sql`${table.doneAt} is null`),
+    check("federation_outbox_one_kind", sql`(${table.mappingId} is null) <> (${table.statement} is null)`),
+  ],
 );
 
 /**

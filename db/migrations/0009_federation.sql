@@ -10,13 +10,15 @@ CREATE TABLE "federation_invalidations" (
 --> statement-breakpoint
 CREATE TABLE "federation_outbox" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
-	"mapping_id" uuid NOT NULL,
+	"mapping_id" uuid,
+	"statement" text,
 	"created_at" timestamp with time zone NOT NULL,
 	"pending" jsonb,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"next_at" timestamp with time zone NOT NULL,
 	"lease_until" timestamp with time zone,
-	"done_at" timestamp with time zone
+	"done_at" timestamp with time zone,
+	CONSTRAINT "federation_outbox_one_kind" CHECK (("federation_outbox"."mapping_id" is null) <> ("federation_outbox"."statement" is null))
 );
 --> statement-breakpoint
 CREATE TABLE "federation_peers" (

@@ -13,7 +13,8 @@ const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 12;
 
 /**
- * Sends the invalidations waiting in the outbox: each fresh mapping published here, to every other DP of the
+ * Sends the invalidations waiting in the outbox: each fresh mapping published here (and each new holder's proof of
+ * a recycled identifier), to every other DP of the
  * directory, signed like any DP-to-DP request. A peer that acknowledges (2xx), or refuses it for good because it
  * holds something newer (409), is done; others are retried with a doubling delay, up to a day apart. Row leases let
  * every instance run this without sending one twice at once.
@@ -39,13 +40,12 @@ export async function deliverInvalidations(options: { db: Database; federation: 
   let sent = 0;
   let failed = 0;
   for (const row of due) {
-    const [mapping] = await db.select({ document: mappings.document, binding: mappings.binding, assertion: mappings.assertion }).from(mappings).where(eq(mappings.id, row.mappingId));
     const pending = row.pending ?? trusted.directory.dps.filter((dp) => dp.issuer !== self.issuer).map((dp) => dp.issuer);
-    if (!mapping) {
+    const body = await invalidationBody(db, row);
+    if (!body) {
       await db.update(federationOutbox).set({ doneAt: now, pending: [], leaseUntil: null }).where(eq(federationOutbox.id, row.id));
       continue;
     }
-    const body = { mapping: { id: row.mappingId, document: JSON.parse(mapping.document) as unknown, proof: { binding: mapping.binding, assertion: mapping.assertion } } };
     const still: string[] = [];
     for (const issuer of pending) {
       const dp = findDp(trusted.directory, issuer);
@@ -71,4 +71,14 @@ export async function deliverInvalidations(options: { db: Database; federation: 
 async function reschedule(db: Database, id: string, attempts: number, pending: string[] | null, now: Date): Promise<void> {
   const delay = Math.min(86_400_000, 30_000 * 2 ** attempts);
   await db.update(federationOutbox).set({ attempts: attempts + 1, pending, nextAt: new Date(now.getTime() + delay), leaseUntil: null }).where(eq(federationOutbox.id, id));
+}
+
+/** What is sent: the fresh mapping itself, or the signed statement of a new holder's proof. */
+async function invalidationBody(db: Database, row: { mappingId: string | null; statement: string | null }): Promise<unknown> {
+  if (row.statement) return { reassignment: row.statement };
+  if (!row.mappingId) return undefined;
+  const [mapping] = await db.select({ document: mappings.document, binding: mappings.binding, assertion: mappings.assertion }).from(mappings).where(eq(mappings.id, row.mappingId));
+  // Removed since (the row cascades with it), or never there: nothing to send.
+  if (!mapping) return undefined;
+  return { mapping: { id: row.mappingId, document: JSON.parse(mapping.document) as unknown, proof: { binding: mapping.binding, assertion: mapping.assertion } } };
 }

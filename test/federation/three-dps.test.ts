@@ -18,6 +18,7 @@ const US = "tel:+14155550123";
 const ALICE = "mailto:alice@mail.example";
 const CAROL = "mailto:carol@mail.example";
 const DANA = "mailto:dana@mail.example";
+const ERIN = "mailto:erin@mail.example";
 
 type Dp = Awaited<ReturnType<typeof startDp>>;
 type Answer = { results: { csi: string; result: string; mappings: { id: string; document: { dp: string; csi: string } }[] }[]; federation?: { unavailable: { dp: string; reason: string }[]; dropped: { dp: string; csi: string; mapping_id: string; reason: string }[] } };
@@ -271,6 +272,36 @@ describe.skipIf(!testEnv.TEST_DATABASE_URL)("three DPs in a federation", () => {
     expect(((await forged.json()) as { detail: string }).detail).toMatch(/does not verify/u);
     const [still] = await databases.us.db.select().from(mappings).where(eq(mappings.id, kept));
     expect(still!.status).toBe("active");
+  });
+
+  it("de-lists an older mapping at dp-us when a new holder proves a recycled address at dp-mail, and refuses a forged statement", async () => {
+    const older = await (async () => {
+      const recipients = createRecipients(databases.us.db, dps.us.origin);
+      const { userId } = await recipients.signUp("erin@mail.example");
+      return recipients.publish(userId, ERIN, await recipients.registerPasskey(userId));
+    })();
+    const mail = createRecipients(databases.mail.db, dps.mail.origin);
+    await mail.signUp("erin@mail.example");
+    mail.otp.advance(60_000);
+    const newHolder = await mail.signUp("frank@mail.example");
+    await mail.addIdentifier(newHolder.userId, "erin@mail.example");
+
+    await waitUntil(async () => ((await databases.us.db.select().from(mappings).where(eq(mappings.id, older)))[0]?.status === "removed" ? true : undefined));
+    const [tombstone] = await databases.us.db.select().from(tombstones).where(eq(tombstones.mappingId, older));
+    expect(tombstone).toMatchObject({ reason: "invalidated" });
+    expect(await everyRow(databases.us.db)).not.toContain("frank@mail.example");
+
+    // A statement dp-mail did not sign (signed by dp-us's key instead) changes nothing.
+    const url = `${dps.eu.origin}/api/v1/federation/invalidations`;
+    const { loadActiveSigningKey } = await import("@/lib/keys/signing-keys");
+    const usKey = await loadActiveSigningKey(databases.us.db, testKeys.sealing);
+    const forged = await usKey.signAs("mimi-reassignment+jwt", { iss: dps.mail.origin, sub: FR, iat: Math.floor(Date.now() / 1000) });
+    const mailSigner = await loadDpRequestSigner(databases.mail.db, testKeys.sealing, dps.mail.origin);
+    const body = new TextEncoder().encode(JSON.stringify({ reassignment: forged }));
+    const refused = await fetch(url, { method: "POST", headers: mailSigner.headersFor(url, body, 1, new Date()), body });
+    expect(refused.status).toBe(422);
+    const [fr] = await databases.eu.db.select().from(mappings).where(eq(mappings.csi, FR));
+    expect(fr!.status).toBe("active");
   });
 
   it("gives a partial answer that says so when a DP is stopped", async () => {

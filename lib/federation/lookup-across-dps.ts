@@ -72,7 +72,7 @@ export async function lookupAcrossDps(options: {
       await recordPeerOutcome(db, dp.issuer, { ok: true }, now);
       // What the peer could not reach itself, passed on: the MSP learns every DP that was missed.
       const nested = (answer.ok ? (answer.body as { federation?: FederationReport }).federation : undefined) ?? emptyReport();
-      if (Array.isArray(nested.unavailable)) for (const entry of nested.unavailable.slice(0, 100)) if (isStringPair(entry)) report.unavailable.push({ dp: entry.dp, reason: `(via ${dp.issuer}) ${entry.reason}` });
+      if (Array.isArray(nested.unavailable)) for (const entry of nested.unavailable.slice(0, 100)) if (isStringPair(entry)) report.unavailable.push({ dp: entry.dp.slice(0, 300), reason: `(via ${dp.issuer}) ${entry.reason.slice(0, 300)}` });
       await Promise.all(
         asked.map(async (csi, index) => {
           const item = items[index] as { csi?: unknown; mappings?: unknown };

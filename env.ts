@@ -31,6 +31,24 @@ const regionList = z
     return new Set(regions);
   });
 
+/** A comma list of E.164 prefixes (+33) or email domains; "*" (the default) for any, "-" for none. */
+const residencyList = (item: RegExp, what: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      if (value === "*" || value === "") return "*" as const;
+      if (value === "-") return [] as string[];
+      const entries = value.split(",").map((entry) => entry.trim().toLowerCase());
+      for (const entry of entries) {
+        if (!item.test(entry)) {
+          ctx.addIssue({ code: "custom", message: `"${entry}" is not ${what}` });
+          return z.NEVER;
+        }
+      }
+      return entries;
+    });
+
 const rawSchema = z.object({
   MIMI_DEPLOYMENT: deploymentSchema.default("local"),
   HOST: z.string().trim().min(1).default("localhost"),
@@ -89,6 +107,18 @@ const rawSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   METRICS_TOKEN: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   METRICS_ALLOW: optionalString,
+  FEDERATION_MODE: z.enum(["standalone", "hierarchical", "federated"]).default("standalone"),
+  DIRECTORY_URL: optionalString.pipe(z.url().optional()),
+  DIRECTORY_FILE: optionalString,
+  DIRECTORY_KEYS: optionalString,
+  RESIDENCY_E164_PREFIXES: residencyList(/^\+[1-9][0-9]{0,14}$/u, "an E.164 prefix such as +33").default("*"),
+  RESIDENCY_EMAIL_DOMAINS: residencyList(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/u, "an ASCII email domain").default("*"),
+  PEER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
+  PEER_MAX_ANSWER_BYTES: z.coerce.number().int().min(1_024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
+  FEDERATION_MAX_HOPS: z.coerce.number().int().min(1).max(8).default(2),
+  PEER_LOOKUP_BURST: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  PEER_LOOKUP_PER_SECOND: z.coerce.number().min(0.001).max(1_000_000).default(100),
+  FEDERATION_OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
 });
 
 export type Env = {
@@ -127,7 +157,27 @@ export type Env = {
   webConcurrency: number;
   /** Who may read GET /metrics: a bearer token, and addresses or CIDR ranges (loopback by default, locally). */
   metrics: { token: string | undefined; allow: string[] };
+  federation: FederationConfig;
 };
+
+/** Protocol section 8: how this DP works with others, and which CSIs it may store (residency). */
+export type FederationConfig = {
+  /** standalone: answers from its own store only; hierarchical: asks the DP the directory names for a CSI; federated: also every peer. */
+  mode: "standalone" | "hierarchical" | "federated";
+  directoryUrl: string | undefined;
+  /** A signed directory this DP serves at /.well-known/mimi-directory. */
+  directoryFile: string | undefined;
+  /** The directory operator's public keys (JWK), against which every directory is checked. */
+  directoryKeys: JsonWebKeyLike[];
+  residency: { e164Prefixes: "*" | string[]; emailDomains: "*" | string[] };
+  peerTimeoutMs: number;
+  peerMaxAnswerBytes: number;
+  maxHops: number;
+  peerPolicy: { burst: number; refillPerSecond: number };
+  outboxIntervalMs: number;
+};
+
+export type JsonWebKeyLike = { kty: string; [member: string]: unknown };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -170,6 +220,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const trustedProxies = raw.TRUSTED_PROXIES.split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
+  const directoryKeys = parseDirectoryKeys(raw.DIRECTORY_KEYS, problems);
+  if ((raw.DIRECTORY_URL || raw.DIRECTORY_FILE) && directoryKeys.length === 0) {
+    problems.push("DIRECTORY_KEYS: required with DIRECTORY_URL or DIRECTORY_FILE (the directory operator's public key as a JWK or JWKS)");
+  }
+  if (raw.FEDERATION_MODE !== "standalone" && !raw.DIRECTORY_URL && !raw.DIRECTORY_FILE) {
+    problems.push(`FEDERATION_MODE: ${raw.FEDERATION_MODE} needs a directory (DIRECTORY_URL or DIRECTORY_FILE)`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicOrigin = new URL(raw.PUBLIC_ORIGIN ?? `http://localhost:${raw.PORT}`).origin;
@@ -210,7 +267,41 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
         .map((entry) => entry.trim())
         .filter(Boolean),
     },
+    federation: {
+      mode: raw.FEDERATION_MODE,
+      directoryUrl: raw.DIRECTORY_URL,
+      directoryFile: raw.DIRECTORY_FILE ? path.resolve(raw.DIRECTORY_FILE) : undefined,
+      directoryKeys,
+      residency: { e164Prefixes: raw.RESIDENCY_E164_PREFIXES, emailDomains: raw.RESIDENCY_EMAIL_DOMAINS },
+      peerTimeoutMs: raw.PEER_TIMEOUT_MS,
+      peerMaxAnswerBytes: raw.PEER_MAX_ANSWER_BYTES,
+      maxHops: raw.FEDERATION_MAX_HOPS,
+      peerPolicy: { burst: raw.PEER_LOOKUP_BURST, refillPerSecond: raw.PEER_LOOKUP_PER_SECOND },
+      outboxIntervalMs: raw.FEDERATION_OUTBOX_INTERVAL_MS,
+    },
   };
+}
+
+/** DIRECTORY_KEYS: one public JWK, or a JWKS `{ "keys": [...] }`; a private member is refused (it is a public key). */
+function parseDirectoryKeys(value: string | undefined, problems: string[]): JsonWebKeyLike[] {
+  if (!value) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    problems.push("DIRECTORY_KEYS: must be JSON (a JWK or a JWKS)");
+    return [];
+  }
+  const keys = (parsed as { keys?: unknown }).keys ?? [parsed];
+  if (!Array.isArray(keys) || !keys.every((key) => typeof key === "object" && key !== null && (key as JsonWebKeyLike).kty === "EC" && (key as JsonWebKeyLike).crv === "P-256")) {
+    problems.push("DIRECTORY_KEYS: every key must be a P-256 public JWK (kty EC, crv P-256)");
+    return [];
+  }
+  if (keys.some((key) => "d" in (key as object))) {
+    problems.push("DIRECTORY_KEYS: holds a private key; configure the public key only");
+    return [];
+  }
+  return keys as JsonWebKeyLike[];
 }
 
 /**

@@ -35,6 +35,9 @@ import { POST as lookupBatch } from "@/app/api/v1/lookup/batch/route";
 import { POST as lookupOne } from "@/app/api/v1/lookup/route";
 import { POST as tokenRequest } from "@/app/api/v1/privacy-pass/token-request/route";
 import { ohttpGateway } from "@/http/ohttp-gateway";
+import { POST as federationLookup } from "@/app/api/v1/federation/lookup/route";
+import { POST as federationInvalidations } from "@/app/api/v1/federation/invalidations/route";
+import { startFederationJobs } from "@/lib/federation/federation-jobs";
 
 const USAGE_FLUSH_MS = 10_000;
 
@@ -195,7 +198,11 @@ async function main(): Promise<void> {
     ["/api/v1/lookup/batch", lookupBatch.node],
     ["/api/v1/privacy-pass/token-request", tokenRequest.node],
   ]);
-  const directPost = new Map<string, WebHandler>([["/api/v1/ohttp", ohttpGateway]]);
+  const directPost = new Map<string, WebHandler>([
+    ["/api/v1/ohttp", ohttpGateway],
+    ["/api/v1/federation/lookup", federationLookup],
+    ["/api/v1/federation/invalidations", federationInvalidations],
+  ]);
   if (env.testHooks) {
     // Loaded only here, and only then: no production build or start ever contains a test hook.
     const { testHookRoutes } = await import("./test/hooks/routes");
@@ -230,6 +237,7 @@ async function main(): Promise<void> {
   if (cluster.isWorker) process.send?.(WORKER_READY);
   console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
   const stopReminders = startReminders(env, drainer);
+  const stopFederation = startFederationJobs({ env, db: getDb(), track: (work) => drainer.track(work) });
   const usage = setInterval(() => void flushUsageNow(), USAGE_FLUSH_MS);
   usage.unref();
   // Private lookups: spent tokens, opened requests and keys past their time are forgotten (README, "Private lookups").
@@ -239,6 +247,7 @@ async function main(): Promise<void> {
   stopJobs = () => {
     stopRecordJobs();
     stopReminders();
+    stopFederation();
     clearInterval(usage);
     clearInterval(purge);
   };

@@ -536,7 +536,7 @@ export const portRecords = pgTable(
   (table) => [index("port_records_csi_idx").on(table.csi, table.at)],
 );
 
-export const removalReasons = ["released", "reassigned", "ported_out", "other", "recipient", "new_holder"] as const;
+export const removalReasons = ["released", "reassigned", "ported_out", "other", "recipient", "new_holder", "invalidated"] as const;
 // Every reason a CSIP may send is a reason the table can store (drizzle-kit reads this file, so only a type links them).
 const _csipReasonsAreStored: readonly (typeof removalReasons)[number][] = [] as CsipRemovalReason[];
 
@@ -665,3 +665,65 @@ export const usageHourly = pgTable(
   },
   (table) => [primaryKey({ columns: [table.hour, table.mspId] })],
 );
+
+// --- Federation (protocol section 8): peers this DP talked to, invalidations to send and those applied.
+
+/**
+ * What the operator console shows about each DP of the directory: when it last answered this DP and when it last
+ * failed. One row per peer, updated after each exchange; it holds no identifier and nothing about who asked.
+ */
+export const federationPeers = pgTable("federation_peers", {
+  issuer: text("issuer").primaryKey(),
+  lastAnsweredAt: timestamptz("last_answered_at"),
+  lastFailedAt: timestamptz("last_failed_at"),
+  lastFailure: text("last_failure"),
+  /** When this peer last asked us (a signed peer lookup or invalidation that verified). */
+  lastAskedAt: timestamptz("last_asked_at"),
+});
+
+/**
+ * Invalidations to send: a fresh mapping published here, or a new holder's proof of a recycled identifier, goes to
+ * every peer as a signed invalidation. Written in the transaction that caused it (so none is lost), sent by a job
+ * every instance runs; a row holds the mapping's id or the signed statement, and the peers yet to acknowledge it.
+ */
+export const federationOutbox = pgTable(
+  "federation_outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** A fresh mapping published here: the invalidation is the mapping itself. */
+    mappingId: uuid("mapping_id").references(() => mappings.id, { onDelete: "cascade" }),
+    /** Or a new holder's proof of a recycled identifier: a statement this DP signed (mimi-reassignment+jwt). */
+    statement: text("statement"),
+    createdAt: timestamptz("created_at").notNull(),
+    /** Peers still to acknowledge, by issuer; null until the first attempt reads them from the directory. */
+    pending: jsonb("pending").$type<string[]>(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAt: timestamptz("next_at").notNull(),
+    leaseUntil: timestamptz("lease_until"),
+    doneAt: timestamptz("done_at"),
+  },
+  (table) => [
+    index("federation_outbox_due_idx").on(table.nextAt).where(sql`${table.doneAt} is null`),
+    check("federation_outbox_one_kind", sql`(${table.mappingId} is null) <> (${table.statement} is null)`),
+  ],
+);
+
+/**
+ * Invalidations received and applied: kept only when they de-listed a mapping stored here (so a CSI of another
+ * region is never recorded because a peer mentioned it), to refuse an older one arriving later.
+ */
+export const federationInvalidations = pgTable(
+  "federation_invalidations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    csi: text("csi").notNull(),
+    fromDp: text("from_dp").notNull(),
+    mappingId: text("mapping_id").notNull(),
+    documentCreated: timestamptz("document_created").notNull(),
+    receivedAt: timestamptz("received_at").notNull(),
+    delisted: integer("delisted").notNull(),
+  },
+  (table) => [index("federation_invalidations_csi_idx").on(table.csi), uniqueIndex("federation_invalidations_mapping_idx").on(table.fromDp, table.mappingId)],
+);
+
+export type FederationPeer = typeof federationPeers.$inferSelect;

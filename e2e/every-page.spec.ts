@@ -23,6 +23,7 @@ async function everyPage({ request, users, unique }: { request: APIRequestContex
     "/admin",
     "/admin/dashboard",
     "/admin/private",
+    "/admin/peers",
     "/admin/audit",
     "/admin/csips",
     `/admin/csips/${csipId}`,
@@ -71,6 +72,8 @@ for (const viewport of [
 ]) {
   test(`every page fits a ${viewport.width}-pixel ${viewport.name} screen and passes axe`, async ({ page, request, users, unique, clientIp, checkA11y }) => {
     void clientIp;
+    // Two dozen pages, each loaded, measured, checked by axe and photographed: more than one test's default minute.
+    test.setTimeout(150_000);
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     const pages = await everyPage({ request, users, unique });
     await page.goto("/mappings");

@@ -29,7 +29,7 @@ test.describe("sign-in with a one-time code", () => {
 
   test("by phone: a mobile gets a text message, a landline a voice call", async ({ page, clientIp, outbox }) => {
     void clientIp;
-    const mobile = `+336${String(Date.now()).slice(-8)}`;
+    const mobile = `+3361${String(Date.now()).slice(-7)}`; // 06 1…: valid whatever the clock says
     await requestSignInCode(page, `${mobile.slice(0, 3)} ${mobile.slice(3, 4)} ${mobile.slice(4)}`);
     await expect(page.getByText("by text message")).toBeVisible();
     await enterCode(page, await outbox.codeFor(mobile));

@@ -41,6 +41,12 @@ export const PROBLEM_DETAILS = {
   // The public documents, which have no API key door to go through.
   databaseUnreachable: "The database is not reachable.",
 
+  // http/with-peer-signature.ts: DP-to-DP requests (protocol section 8).
+  noDirectoryPublished: "This DP publishes no directory (DIRECTORY_FILE is not set).",
+  noFederation: "This DP takes part in no federation: it has no directory of peers.",
+  directoryUntrusted: (reason: string) => `This DP's directory of peers cannot be trusted now, so it answers no peer: ${reason}`,
+  hopLimit: (hops: number, max: number) => `The request has passed through ${hops} DPs; the hop limit is ${max}. It is not answered, so that a loop between DPs ends here.`,
+
   // http/health.ts: readiness, for balancers and orchestrators.
   starting: "This instance is starting; it is not serving yet.",
   draining: "This instance is shutting down; send requests to another one.",

@@ -6,8 +6,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { exportJWK, generateKeyPair } from "jose";
 import postgres from "postgres";
+import { signDirectory } from "@mimi-discovery/msp-kit";
 
 const mainPort = Number(process.env.E2E_PORT ?? 3210);
 const smokePort = Number(process.env.E2E_SMOKE_PORT ?? 3211);
@@ -65,6 +67,27 @@ async function stop(code: number): Promise<void> {
 process.on("SIGTERM", () => void stop(0));
 process.on("SIGINT", () => void stop(0));
 
+/**
+ * The main server is a DP of a small signed directory (protocol section 8), so the operator console has peers to
+ * show. Its one peer claims only what no spec looks up (+49 and eu.example), so every other lookup stays local.
+ */
+async function e2eDirectory(origin: string): Promise<Record<string, string>> {
+  const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
+  const entry = (issuer: string, region: string, e164: string[], email: string[]) => ({
+    issuer,
+    rp_id: new URL(issuer).hostname,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    endpoints: { metadata: `${issuer}/.well-known/mimi-discovery`, federation_lookup: `${issuer}/api/v1/federation/lookup`, invalidation: `${issuer}/api/v1/federation/invalidations` },
+    region,
+    authoritative_for: { e164_prefixes: e164, email_domains: email },
+  });
+  const iat = Math.floor(Date.now() / 1000);
+  const jws = await signDirectory({ v: 1, iss: "e2e-directory", iat, exp: iat + 86_400, dps: [entry(origin, "local", [], []), entry("https://dp-eu.example", "EU", ["+49"], ["eu.example"])] }, await exportJWK(privateKey));
+  mkdirSync(".data", { recursive: true });
+  writeFileSync(".data/e2e-directory.jws", jws);
+  return { FEDERATION_MODE: "hierarchical", DIRECTORY_FILE: ".data/e2e-directory.jws", DIRECTORY_KEYS: JSON.stringify(await exportJWK(publicKey)) };
+}
+
 const shared = { TEST_HOOKS: "1", OPERATORS: "operator@example.com", TRUSTED_PROXIES: "127.0.0.1,::1", PHONE_REGIONS: "US,GB,FR,CA", NEXT_TELEMETRY_DISABLED: "1" };
 rmSync(".data/e2e", { recursive: true, force: true });
 rmSync(".data/e2e-smoke", { recursive: true, force: true });
@@ -73,7 +96,7 @@ try {
   serve(smokePort, { ...shared, DATA_DIR: ".data/e2e-smoke", DATABASE_URL: "" });
   await waitForHealth(smokePort);
   const databaseUrl = serverUrl ? await freshDatabase(serverUrl) : "";
-  serve(mainPort, { ...shared, DATA_DIR: ".data/e2e", DATABASE_URL: databaseUrl });
+  serve(mainPort, { ...shared, ...(await e2eDirectory(`http://localhost:${mainPort}`)), DATA_DIR: ".data/e2e", DATABASE_URL: databaseUrl });
   console.log(`e2e: main server on ${databaseUrl ? "PostgreSQL" : "the embedded database"}, smoke server on the embedded database`);
 } catch (error) {
   console.error("e2e:", (error as Error).message);

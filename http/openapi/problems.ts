@@ -32,6 +32,9 @@ export const PROBLEM_GUIDE: Record<ApiErrorCode, string> = {
   token_spent: "The token was already redeemed. Each token pays for one lookup; fetch a new one.",
   unauthorized:
     "The Authorization: Bearer header is missing, or the key is unknown, revoked, or belongs to a removed MSP or CSIP. The answer carries WWW-Authenticate.",
+  signature_invalid:
+    "Federation endpoints only: the DP-to-DP request is not signed (RFC 9421), is signed by a DP that is not in the directory or under a key it does not publish, has expired, does not match its Content-Digest, or was already received (its nonce). The answer carries WWW-Authenticate: Signature.",
+  loop_detected: "Federation endpoints only: the request has passed through more DPs than the hop limit; it is not forwarded again.",
   forbidden: "The key is valid but not for this route: lookups need an MSP key, CSIP removals a CSIP key.",
   https_required: "The request came over plain HTTP. API keys travel only over HTTPS.",
   not_found: "The resource does not exist (through the gateway: only the private endpoints can be reached).",

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { identifiers, otpChallenges, sessions, users } from "@/db/schema";
+import { federationOutbox, identifiers, otpChallenges, sessions, users } from "@/db/schema";
+import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { createOtpHarness, testKeys } from "@/test/support/otp-harness";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { hashSessionToken } from "@/lib/auth/session-rules";
@@ -13,6 +14,8 @@ const ISSUER = "http://localhost:3000";
 let testDb: TestDatabase;
 beforeAll(async () => {
   testDb = await createTestDatabase();
+  // Every DP has one from its first start; a new holder's proof is signed with it for the peers (issue 14).
+  await ensureSigningKey(testDb.db, testKeys.sealing);
 });
 afterAll(async () => {
   await testDb.close();
@@ -112,6 +115,11 @@ describe("identifiers on an account", () => {
     expect(moved.ok && moved.notice && moved.notice.text).not.toMatch(/bob/i);
     const [row] = await testDb.db.select().from(identifiers).where(eq(identifiers.uri, "tel:+33612345678"));
     expect(row!.userId).toBe(bob.userId);
+    // Peers are told too: a statement signed by this DP, naming the identifier and neither holder.
+    const queued = await testDb.db.select().from(federationOutbox);
+    expect(queued).toHaveLength(1);
+    const claims = JSON.parse(Buffer.from(queued[0]!.statement!.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+    expect(claims).toEqual({ iss: ISSUER, sub: "tel:+33612345678", iat: Math.floor(otp.now().getTime() / 1000) });
   });
 
   it("re-authenticates the current session with a code to the account's own identifier only", async () => {

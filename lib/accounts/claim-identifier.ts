@@ -7,6 +7,7 @@ import { findStandingLock } from "@/lib/identifier-locks/find-standing-lock";
 import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
 import { recordNotice, type Notice } from "@/lib/notifications/notify";
 import { removeMappings } from "@/lib/removals/remove-mappings";
+import { queueReassignment } from "@/lib/federation/queue-reassignment";
 
 /** The identifier a code just proved, as its challenge recorded it. */
 export type ProvenIdentifier = { uri: string; lineType: string | null };
@@ -68,6 +69,8 @@ export async function claimIdentifier(
       now,
     });
   }
+  // Peers de-list what the previous holder left with them too: a statement signed here, sent by the outbox job.
+  await queueReassignment(tx, { csi: identifier.uri, issuer: options.issuer, key: await loadActiveSigningKey(tx, options.sealingKey), now });
   const notice: Notice = {
     userId: previous.userId,
     kind: "identifier.taken_over",

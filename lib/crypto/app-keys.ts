@@ -12,7 +12,15 @@ export type AppKeys = {
   audit: Buffer;
 };
 
+// Derived once per secret: request paths (lookups among them) ask for these keys on every call.
+let derived: { secret: string; keys: AppKeys } | undefined;
+
 export function deriveAppKeys(secret: string): AppKeys {
+  if (derived?.secret !== secret) derived = { secret, keys: deriveAll(secret) };
+  return derived.keys;
+}
+
+function deriveAll(secret: string): AppKeys {
   return {
     otp: deriveKey(secret, "otp-code-hash v1"),
     buckets: deriveKey(secret, "rate-limit-bucket v1"),

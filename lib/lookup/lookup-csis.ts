@@ -12,7 +12,7 @@ export type MappingParts = {
 };
 
 /** One active mapping as a lookup finds it: its id, and its served JSON as prepared when it was written. */
-export type StoredMapping = { id: string; served: string };
+export type StoredMapping = { id: string; served: string; listsMsps: boolean };
 
 export type CsiLookup = { csi: string; result: LookupResultStatus; mappings: StoredMapping[] };
 
@@ -29,7 +29,7 @@ export async function lookupCsis(db: Database, csis: string[], now: Date): Promi
   const rows = await lookupQueryFor(db).execute({ csis: unique, now: now.toISOString() });
   for (const row of rows) {
     const entry = results.get(row.csi)!;
-    entry.mappings.push({ id: row.id, served: row.served });
+    entry.mappings.push({ id: row.id, served: row.served, listsMsps: row.listsMsps });
     // R5: "found" as soon as one mapping lists an MSP; "opted_out" while every one lists none.
     if (row.listsMsps) entry.result = "found";
     else if (entry.result === "none") entry.result = "opted_out";

@@ -9,6 +9,7 @@ import { signingPasskeys } from "@/lib/passkeys/signing-passkeys";
 import { buildDocument } from "./build-document";
 import type { MappingDraft } from "./draft-schema";
 import { MappingError } from "./mapping-error";
+import { storesHere, type Residency } from "@/lib/federation/residency";
 
 export type PreparedMapping = {
   challengeId: string;
@@ -28,6 +29,8 @@ export async function prepareMapping(options: {
   draft: MappingDraft;
   ttlDays: number;
   now: Date;
+  /** Data residency (protocol section 8): only CSIs of this DP's region may be stored; `regionDp` names where to go. */
+  residency?: { rule: Residency; regionDp: (csi: string) => Promise<string | undefined> };
 }): Promise<PreparedMapping> {
   const { db, rp, userId, draft, now } = options;
   const [identifier] = await db
@@ -35,6 +38,7 @@ export async function prepareMapping(options: {
     .from(identifiers)
     .where(and(eq(identifiers.id, draft.identifierId), eq(identifiers.userId, userId)));
   if (!identifier) throw new MappingError("identifier_not_verified");
+  if (options.residency && !storesHere(options.residency.rule, identifier.uri)) throw new MappingError("wrong_region", { dp: await options.residency.regionDp(identifier.uri) });
 
   const named = new Set(draft.entries.flatMap((entry) => [entry.msp, ...(entry.audience.kind === "sender_msps" ? entry.audience.msps : [])]));
   if (named.size > 0) {

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { isUniqueViolation } from "@/db/errors";
-import { identifiers, mappings, type MappingRow } from "@/db/schema";
+import { federationOutbox, identifiers, mappings, type MappingRow } from "@/db/schema";
+import { storesHere, type Residency } from "@/lib/federation/residency";
 import { withTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { loadActiveSigningKey, publishedJwks } from "@/lib/keys/signing-keys";
@@ -37,6 +38,8 @@ export async function publishMapping(options: {
   challengeId: string;
   response: AssertionResponse;
   now: Date;
+  /** Data residency: a CSI outside this DP's region is never stored (checked again here, after the challenge). */
+  residency?: Residency;
 }): Promise<MappingRow> {
   const { db, rp, issuer, userId, response, now } = options;
   const challenge = await consumeChallenge(db, { challengeId: options.challengeId, purpose: "sign_mapping", userId, now });
@@ -46,6 +49,7 @@ export async function publishMapping(options: {
       if (!challenge.payload) throw new PasskeyError("challenge_invalid");
       const canonical = challenge.payload;
       const document = JSON.parse(canonical) as MappingDocument;
+      if (options.residency && !storesHere(options.residency, document.csi)) throw new MappingError("wrong_region");
 
       // Serialise publishes of one CSI, so seq checks and de-listing see every earlier publish.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`mapping:${document.csi}`}, 0))`);
@@ -130,6 +134,8 @@ export async function publishMapping(options: {
       for (const other of ended.filter((item) => item.userId !== userId)) {
         await recordAudit(tx, { at: now, actorUserId: other.userId, actorKind: "system", action: "mapping.delisted", subjectType: "mapping", subjectId: other.id, details: { reason: "a newer fresh mapping of this identifier was published" } });
       }
+      // A fresh mapping de-lists older ones at every peer too: queued in this transaction, sent by the outbox job.
+      if (document.fresh) await tx.insert(federationOutbox).values({ mappingId: row!.id, createdAt: now, nextAt: now });
       afterCommit(tx, () => getMetrics().publishes.inc());
       return row!;
     });

@@ -7,6 +7,7 @@ import { POST as lookupOne } from "@/app/api/v1/lookup/route";
 import { POST as tokenRequest } from "@/app/api/v1/privacy-pass/token-request/route";
 import { GET as ohttpKeys } from "@/app/.well-known/ohttp-gateway/route";
 import { GET as issuerDirectory } from "@/app/.well-known/private-token-issuer-directory/route";
+import { GET as mimiDirectory } from "@/app/.well-known/mimi-directory/route";
 import { ohttpGateway } from "@/http/ohttp-gateway";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
@@ -43,6 +44,7 @@ export async function startApiServer(options: {
     ["/.well-known/jwks.json", () => jwks()],
     ["/.well-known/ohttp-gateway", () => ohttpKeys()],
     ["/.well-known/private-token-issuer-directory", () => issuerDirectory()],
+    ["/.well-known/mimi-directory", () => mimiDirectory()],
   ]);
   const server = createAppServer(
     (req, res) => {

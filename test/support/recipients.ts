@@ -9,13 +9,14 @@ import { publishMapping } from "@/lib/mappings/publish-mapping";
 import { finishPasskeyRegistration, startPasskeyRegistration } from "@/lib/passkeys/register-passkey";
 import { relyingPartyFor } from "@/lib/passkeys/relying-party";
 import { SoftwareAuthenticator } from "@mimi-discovery/msp-kit/testing";
+import type { Residency } from "@/lib/federation/residency";
 import { createOtpHarness, testKeys } from "./otp-harness";
 
 /**
  * Recipients made through the DP's own functions, on one clock (the OTP harness's, which tests move forward): a
  * code sign-in, identifiers added by code, a passkey from a software authenticator, a genuinely signed mapping.
  */
-export function createRecipients(db: Database, origin = "http://localhost:3000") {
+export function createRecipients(db: Database, origin = "http://localhost:3000", options: { residency?: Residency } = {}) {
   const otp = createOtpHarness(db);
   const rp = relyingPartyFor(origin);
   let ip = 0;
@@ -72,7 +73,7 @@ export function createRecipients(db: Database, origin = "http://localhost:3000")
     },
 
     /** A mapping of `uri` to chat.example, signed with the account's passkey and published. */
-    async publish(userId: string, uri: string, authenticator: SoftwareAuthenticator): Promise<string> {
+    async publish(userId: string, uri: string, authenticator: SoftwareAuthenticator, publishOptions: { fresh?: boolean } = {}): Promise<string> {
       const [identifier] = await db.select().from(identifiers).where(and(eq(identifiers.userId, userId), eq(identifiers.uri, uri)));
       const prepared = await prepareMapping({
         db,
@@ -82,14 +83,15 @@ export function createRecipients(db: Database, origin = "http://localhost:3000")
         draft: mappingDraftSchema.parse({
           identifierId: identifier!.id,
           label: "Personal",
-          fresh: false,
+          fresh: publishOptions.fresh ?? false,
           entries: [{ msp: "chat.example", tags: ["Default"], audience: { kind: "everyone" } }],
         }),
         ttlDays: 365,
         now: otp.now(),
+        ...(options.residency ? { residency: { rule: options.residency, regionDp: async () => undefined } } : {}),
       });
       const response = (await authenticator.authenticate({ challenge: prepared.options.challenge, rpId: rp.rpId, origin })) as never;
-      const published = await publishMapping({ db, rp, issuer: origin, sealingKey: testKeys.sealing, userId, challengeId: prepared.challengeId, response, now: otp.now() });
+      const published = await publishMapping({ db, rp, issuer: origin, sealingKey: testKeys.sealing, userId, challengeId: prepared.challengeId, response, now: otp.now(), residency: options.residency });
       return published.id;
     },
   };

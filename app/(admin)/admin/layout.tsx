@@ -19,6 +19,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         <Link href="/admin/private" className="text-indigo-700 hover:underline">
           Private lookups
         </Link>
+        <Link href="/admin/peers" className="text-indigo-700 hover:underline">
+          Federation peers
+        </Link>
         <Link href="/admin/audit" className="text-indigo-700 hover:underline">
           Audit log
         </Link>

@@ -10,6 +10,7 @@ import { now } from "@/lib/clock";
 import { mappingDraftSchema } from "@/lib/mappings/draft-schema";
 import { prepareMapping } from "@/lib/mappings/prepare-mapping";
 import { publishMapping } from "@/lib/mappings/publish-mapping";
+import { regionDpFor } from "@/lib/federation/region-dp";
 import { authenticationResponseSchema } from "@/lib/validations/webauthn";
 import { uuidField } from "@/lib/validations/sign-in";
 
@@ -25,6 +26,7 @@ export const prepareMappingAction = jsonAction(mappingDraftSchema, async (draft)
     draft,
     ttlDays: env.mappingTtlDays,
     now: now(),
+    residency: { rule: env.federation.residency, regionDp: (csi) => regionDpFor(env.federation, csi) },
   });
   return { ok: true, ...prepared };
 });
@@ -43,6 +45,7 @@ export const publishMappingAction = jsonAction(
       challengeId,
       response,
       now: now(),
+      residency: getEnv().federation.residency,
     });
     return { ok: true, mappingId: row.id, seq: row.seq };
   },

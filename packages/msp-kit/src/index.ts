@@ -43,3 +43,4 @@ export * from "./privacy-pass/index.ts";
 export * from "./oprf/index.ts";
 export { createTokenClient, type TokenClient, type TokenClientOptions } from "./client/token-client.ts";
 export { createPrivateLookupClient, privateLookup, type PrivateLookupClient, type PrivateLookupOptions } from "./client/private-lookup.ts";
+export * from "./directory/index.ts";

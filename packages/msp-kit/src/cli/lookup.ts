@@ -9,6 +9,10 @@ import { parseCommandLine, UsageError } from "./args.ts";
 import { mappingReportLines } from "./report.ts";
 import { lookUpPrivately } from "./private-lookup-steps.ts";
 import { DEFAULT_DP } from "./verify.ts";
+import type { JWK } from "jose";
+import type { Directory } from "../directory/directory-schema.ts";
+import { DirectoryError } from "../directory/directory-error.ts";
+import { verifyDirectory } from "../directory/verify-directory.ts";
 
 /** Everything the command touches, passed in so that tests run it against a fake DP. */
 export type LookupCliIo = {
@@ -23,7 +27,7 @@ export type LookupCliIo = {
 };
 
 export function lookupUsage(program = "mimi-lookup"): string {
-  return `Usage: ${program} <csi> [--sender-msp ID] [--context TAG] [--sender CSI] [--dp URL] [--key KEY] [--private --relay URL]
+  return `Usage: ${program} <csi> [--sender-msp ID] [--context TAG] [--sender CSI] [--dp URL] [--key KEY] [--directory URL] [--private --relay URL]
 
 Looks up one identifier the way an MSP does (protocol section 4), verifies every mapping the DP serves
 (section 2.1) and resolves the one preferred MSP for the sender described (section 2, "Resolution"),
@@ -39,12 +43,15 @@ printing each step.
                    lookup encapsulated (Oblivious HTTP) through --relay, paid with the token: the DP learns neither
                    this machine's address nor which MSP asks; --sender-msp and --context are then used here only
   --relay URL      the Oblivious HTTP relay for --private, such as https://relay.example/
+  --directory URL  a signed directory of DPs (protocol section 8), such as https://dp.example/.well-known/mimi-directory:
+                   each mapping is then verified against the DP that signed it, which must be listed there; the
+                   directory operator's public key (a JWK) comes from MIMI_DIRECTORY_KEY
 
 Exit status: 0 when every mapping verifies and the lookup resolved (to an MSP, or cleanly to none or an opt-out),
 1 when a mapping fails verification or the DP refuses the lookup, 2 on a usage, input or network error.`;
 }
 
-type Plan = { csiInput: string; csi: Csi; senderInput?: string; sender: Sender; dp: string; key: string; keySource: string; relay?: string };
+type Plan = { csiInput: string; csi: Csi; senderInput?: string; sender: Sender; dp: string; key: string; keySource: string; relay?: string; directory?: { url: string; key: JWK } };
 type Say = (line?: string) => void;
 
 /** Something this machine can tell is wrong before the first request: exit status 2. */
@@ -77,7 +84,7 @@ export async function runLookupCli(io: LookupCliIo): Promise<number> {
 
 /** Everything that can be judged on this machine is judged before the first request; undefined for --help. */
 function preparePlan(io: LookupCliIo): Plan | undefined {
-  const parsed = parseCommandLine(io.argv, ["sender-msp", "context", "sender", "dp", "key", "relay"], ["private"]);
+  const parsed = parseCommandLine(io.argv, ["sender-msp", "context", "sender", "dp", "key", "relay", "directory"], ["private"]);
   if (parsed.help) return undefined;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
@@ -105,6 +112,16 @@ function preparePlan(io: LookupCliIo): Plan | undefined {
   const csiInput = positionals[0]!;
   const plan: Plan = { csiInput, csi: normalise(csiInput, "the identifier to look up"), sender: {}, dp: values.get("dp") ?? DEFAULT_DP, key, keySource };
   if (relay !== undefined) plan.relay = relay;
+  const directoryUrl = values.get("directory");
+  if (directoryUrl !== undefined) {
+    let key: JWK;
+    try {
+      key = JSON.parse(io.env.MIMI_DIRECTORY_KEY ?? "") as JWK;
+    } catch {
+      throw new InputError("--directory needs MIMI_DIRECTORY_KEY: the directory operator's public key, as a JWK (JSON).");
+    }
+    plan.directory = { url: directoryUrl, key };
+  }
   const senderInput = values.get("sender");
   if (senderInput !== undefined) {
     plan.senderInput = senderInput;
@@ -128,7 +145,19 @@ function normalise(input: string, what: string): Csi {
 
 async function lookUp(plan: Plan, io: LookupCliIo, say: Say): Promise<number> {
   const now = io.now ?? new Date();
-  const client = createLookupClient({ dp: plan.dp, apiKey: plan.key, fetch: io.fetch, now: () => now });
+  let directory: Directory | undefined;
+  if (plan.directory) {
+    try {
+      const response = await io.fetch(plan.directory.url, { signal: AbortSignal.timeout(10_000) });
+      if (!response.ok) throw new DirectoryError("unreachable", `${plan.directory.url} answered ${response.status}.`);
+      directory = await verifyDirectory(await response.text(), [plan.directory.key], now);
+    } catch (error) {
+      io.writeError(printable(`lookup: the directory is not trusted, so nothing is looked up: ${error instanceof DirectoryError ? error.message : (error as Error).message}`));
+      return 1;
+    }
+  }
+  const client = createLookupClient({ dp: plan.dp, apiKey: plan.key, fetch: io.fetch, now: () => now, ...(directory ? { directory } : {}) });
+  if (directory) say(`0. Directory: signed by ${directory.iss}, ${directory.dps.length} DPs trusted until ${new Date(directory.exp * 1000).toISOString()}; each mapping is verified against its own DP.`);
 
   say("1. Identifier, normalised on this machine");
   say(`   ${JSON.stringify(plan.csiInput)} → ${plan.csi.uri} (${plan.csi.kind === "tel" ? "phone number" : "email address"})`);

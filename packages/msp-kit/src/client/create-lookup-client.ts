@@ -7,6 +7,9 @@ import type { LookupRequest } from "../wire/lookup.ts";
 import { dpEndpoint, fetchDpConfig, type DpConfig } from "./dp-config.ts";
 import { describeFetchError, DpError } from "./dp-error.ts";
 import { readRefusal } from "./read-refusal.ts";
+import type { Directory } from "../directory/directory-schema.ts";
+import { createDirectoryVerifier } from "../directory/directory-verifier.ts";
+import { verifyFederatedAnswer } from "../directory/verify-federated-answer.ts";
 
 /**
  * Who is asking, as the querying MSP knows it. `msp` and `context` go to the DP with a single lookup (protocol
@@ -23,6 +26,11 @@ export type LookupClientOptions = {
   fetch?: typeof globalThis.fetch;
   now?: () => Date;
   timeoutMs?: number;
+  /**
+   * The trusted directory (protocol section 8), already verified with verifyDirectory: mappings are then checked
+   * against the keys of the DP that signed each one, which the directory lists, instead of the asked DP's alone.
+   */
+  directory?: Directory;
 };
 
 /** The RateLimit header fields of the last answer, when the DP sent them. */
@@ -83,7 +91,9 @@ export function createLookupClient(options: LookupClientOptions): LookupClient {
     return config;
   };
 
+  const directoryVerifier = options.directory ? createDirectoryVerifier({ directory: options.directory, fetch, now }) : undefined;
   const verify = async (answer: unknown, askedFor: string) => {
+    if (options.directory && directoryVerifier) return verifyFederatedAnswer(answer, askedFor, { directory: options.directory, verifier: directoryVerifier, now: now() });
     const { issuer, rpId, jwks } = await getConfig();
     return verifyLookupAnswer(answer, askedFor, { issuer, rpId, jwks, now: now() });
   };

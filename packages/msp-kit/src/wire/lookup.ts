@@ -63,9 +63,26 @@ export const lookupErrorSlotSchema = z
 
 export const batchLookupItemSchema = z.union([lookupResultSchema, lookupErrorSlotSchema]);
 
+/** Protocol section 8: beside a federated answer, the DPs that could not be asked and the mappings refused. */
+export const federationReportSchema = z
+  .strictObject({
+    unavailable: z
+      .array(z.strictObject({ dp: z.string(), reason: z.string() }))
+      .describe("DPs that could not be asked (down, slow, refused, beyond the hop limit): the answer lacks whatever they hold"),
+    dropped: z
+      .array(z.strictObject({ dp: z.string(), csi: z.string(), mapping_id: z.string(), reason: z.string() }))
+      .describe("Mappings a peer returned that did not verify against their own DP's keys, or came from a DP not authoritative for the identifier: never served"),
+  })
+  .meta({ id: "FederationReport", description: "Present when the DP takes part in a federation: what the answer could not include, and why" });
+
+export const singleLookupResponseSchema = lookupResultSchema
+  .extend({ federation: federationReportSchema.optional() })
+  .meta({ id: "SingleLookupResponse", description: "The answer for one identifier, with the federation report when the DP federates" });
+
 export const batchLookupResponseSchema = z
   .strictObject({
     results: z.array(batchLookupItemSchema).describe("One item per identifier sent, in request order, repeats included"),
+    federation: federationReportSchema.optional(),
   })
   .meta({ id: "BatchLookupResponse", description: "The answers of a batch lookup" });
 

@@ -13,6 +13,7 @@ export const PROBLEM_CODES = {
   unauthorized: { status: 401, title: "Missing or invalid credentials" },
   invalid_token: { status: 401, title: "Missing or invalid Privacy Pass token" },
   token_spent: { status: 401, title: "The token was already redeemed" },
+  signature_invalid: { status: 401, title: "Missing or invalid HTTP message signature" },
   forbidden: { status: 403, title: "Not allowed" },
   https_required: { status: 403, title: "HTTPS is required" },
   not_found: { status: 404, title: "Not found" },
@@ -23,6 +24,7 @@ export const PROBLEM_CODES = {
   unsupported_media_type: { status: 415, title: "The body has the wrong content type" },
   invalid_value: { status: 422, title: "Invalid value" },
   rate_limited: { status: 429, title: "Rate limit reached" },
+  loop_detected: { status: 508, title: "The request went through more DPs than the hop limit" },
   internal_error: { status: 500, title: "Internal error" },
   service_unavailable: { status: 503, title: "A dependency is unavailable" },
 } as const;

@@ -151,7 +151,7 @@ export function MappingEditor({ identifiers, msps, initial, defaultRegion }: Pro
           <input type="checkbox" className="mt-1" checked={state.fresh} onChange={(event) => update({ fresh: event.target.checked })} />
           <span>
             <strong>Start fresh.</strong> De-list every earlier mapping of this identifier, including any a previous holder of the number or address
-            left behind.
+            left behind, here and at the other discovery providers this one works with.
           </span>
         </label>
 

@@ -5,17 +5,19 @@ import { batchLookupMaxBytes } from "@/http/body-limits";
 import { parseCsiInput, batchLookupRequestSchema } from "@mimi-discovery/msp-kit";
 import { readJsonBody } from "@/http/read-json-body";
 import { jsonAnswer, withApiKey } from "@/http/with-api-key";
-import { lookupCsis, serializeLookup } from "@/lib/lookup/lookup-csis";
+import { deriveAppKeys } from "@/lib/crypto/app-keys";
+import { lookupAcrossDps, serializeMerged } from "@/lib/federation/lookup-across-dps";
 
 export const dynamic = "force-dynamic";
 
 /**
  * A whole address book in one request and one database round trip. Results come back in request order; an
- * invalid identifier gets an error in its slot only. Each distinct identifier costs one token; repeats are
- * answered in every slot and counted once.
+ * invalid identifier gets an error in its slot only. Each distinct identifier costs one token, forwarded ones
+ * too (the peers charge this DP, and this DP its MSP); repeats are answered in every slot and counted once.
  */
 export const POST = withApiKey("msp", "lookup_batch", async ({ request, db, now, charge }) => {
-  const { maxBatch } = getEnv();
+  const env = getEnv();
+  const { maxBatch } = env;
   const body = await readJsonBody(request, batchLookupMaxBytes(maxBatch));
   const csis = (body as { csis?: unknown })?.csis;
   if (Array.isArray(csis) && csis.length > maxBatch) {
@@ -25,9 +27,9 @@ export const POST = withApiKey("msp", "lookup_batch", async ({ request, db, now,
   const slots = input.csis.map(parseCsiInput);
   const unique = [...new Set(slots.flatMap((slot) => (slot.ok ? [slot.csi.uri] : [])))];
   await charge(unique.length);
-  const results = await lookupCsis(db, unique, now);
+  const { results, report } = await lookupAcrossDps({ db, csis: unique, now, federation: env.federation, origin: env.publicOrigin, sealingKey: deriveAppKeys(env.authSecret).sealing, hops: 0 });
   const items = slots.map((slot, index) =>
-    slot.ok ? serializeLookup(results.get(slot.csi.uri)!) : JSON.stringify({ input: input.csis[index], error: slot.error }),
+    slot.ok ? serializeMerged(results.get(slot.csi.uri)!) : JSON.stringify({ input: input.csis[index], error: slot.error }),
   );
-  return jsonAnswer(`{"results":[${items.join(",")}]}`);
+  return jsonAnswer(`{"results":[${items.join(",")}]${report ? `,"federation":${JSON.stringify(report)}` : ""}}`);
 });

@@ -1,0 +1,25 @@
+import type { Database } from "@/db/client";
+import type { Env } from "@/env";
+import { now } from "@/lib/clock";
+import { deriveAppKeys } from "@/lib/crypto/app-keys";
+import { logFailure } from "@/lib/log/log-failure";
+import { deliverInvalidations } from "./deliver-invalidations";
+
+/** The outbox of invalidations, sent every FEDERATION_OUTBOX_INTERVAL_MS by every instance (leases share the work). */
+export function startFederationJobs(options: { env: Env; db: Database; track?: <T>(work: Promise<T>) => Promise<T> }): () => void {
+  const { env, db } = options;
+  if (env.federation.mode === "standalone" && !env.federation.directoryUrl && !env.federation.directoryFile) return () => {};
+  const sealingKey = deriveAppKeys(env.authSecret).sealing;
+  let running = false;
+  const run = () => {
+    if (running) return;
+    running = true;
+    const work = deliverInvalidations({ db, federation: env.federation, origin: env.publicOrigin, sealingKey, now: now() });
+    void (options.track ? options.track(work) : work)
+      .catch((error: unknown) => logFailure("delivering invalidations", error))
+      .finally(() => (running = false));
+  };
+  const interval = setInterval(run, env.federation.outboxIntervalMs);
+  interval.unref();
+  return () => clearInterval(interval);
+}

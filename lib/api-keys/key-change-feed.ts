@@ -14,6 +14,8 @@ export type FeedHandlers = {
   onUp: () => void;
   /** Not listening: changes may be missed until onUp. */
   onDown: () => void;
+  /** An attempt to listen (or a heartbeat) failed; another follows. */
+  onAttemptFailed?: () => void;
 };
 
 export type KeyChangeFeed = { close: () => Promise<void> };
@@ -43,6 +45,7 @@ export function listenOnPostgres(url: string, handlers: FeedHandlers): KeyChange
     if (up) handlers.onDown();
     up = false;
     if (client) void client.end({ timeout: 0 }).catch(() => {});
+    handlers.onAttemptFailed?.();
     if (!closed && !retry) retry = setTimeout(() => void connect(), RETRY_MS);
   };
   const open = () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
 import { Redis } from "ioredis";
 import postgres from "postgres";
@@ -13,6 +14,8 @@ export type FeedHandlers = {
   onUp: () => void;
   /** Not listening: changes may be missed until onUp. */
   onDown: () => void;
+  /** An attempt to listen (or a heartbeat) failed; another follows. */
+  onAttemptFailed?: () => void;
 };
 
 export type KeyChangeFeed = { close: () => Promise<void> };
@@ -23,59 +26,87 @@ const HEARTBEAT_TIMEOUT_MS = 2_000;
 const RETRY_MS = 500;
 
 /**
- * LISTEN on a connection of its own (postgres.js's own `listen` gives up for good when a reconnect fails). While
- * that connection is down or stops answering its heartbeat, the feed says so, and the cache stops answering.
+ * LISTEN on a connection of its own (postgres.js's own `listen` gives up for good when a reconnect fails). The feed
+ * is up only once a notification it sent itself has come back on that connection, and every HEARTBEAT_MS it proves
+ * so again: a connection that is closed, wedged, or that answers queries but hears nothing (a pooler in transaction
+ * mode hands LISTEN to a server connection it then gives to someone else) is down, and the cache stops answering.
  */
 export function listenOnPostgres(url: string, handlers: FeedHandlers): KeyChangeFeed {
   let closed = false;
   let up = false;
   let retry: NodeJS.Timeout | undefined;
-  const down = () => {
+  let current: postgres.Sql | undefined;
+  const waiting = new Map<string, () => void>();
+
+  const down = (client: postgres.Sql | undefined) => {
+    // Only the client of the moment counts: an old one closing late says nothing about the new one.
+    if (client !== current) return;
+    current = undefined;
     if (up) handlers.onDown();
     up = false;
+    if (client) void client.end({ timeout: 0 }).catch(() => {});
+    handlers.onAttemptFailed?.();
     if (!closed && !retry) retry = setTimeout(() => void connect(), RETRY_MS);
   };
-  const sql = postgres(
-    url,
-    Object.assign(wantsTls(url) ? {} : { socket: createSocketFactory() }, {
-      max: 1,
-      // Never closed for idleness or age: a connection closing is a window without announcements.
-      idle_timeout: 0,
-      max_lifetime: 0,
-      connect_timeout: 2,
-      fetch_types: false,
-      connection: { application_name: "mimi-discovery key changes" },
-      onnotice: () => {},
-      onnotify: (channel: string, payload: string) => {
-        if (channel === KEY_CHANGES_CHANNEL) handlers.onChange(payload);
-      },
-      onclose: () => down(),
-    }),
-  );
+  const open = () => {
+    const client: postgres.Sql = postgres(
+      url,
+      Object.assign(wantsTls(url) ? {} : { socket: createSocketFactory() }, {
+        max: 1,
+        // Never closed for idleness or age: a connection closing is a window without announcements.
+        idle_timeout: 0,
+        max_lifetime: 0,
+        connect_timeout: 2,
+        fetch_types: false,
+        connection: { application_name: "mimi-discovery key changes" },
+        onnotice: () => {},
+        onnotify: (channel: string, payload: string) => {
+          if (channel !== KEY_CHANGES_CHANNEL) return;
+          // Pings (ours or another instance's) prove the path; they change nothing.
+          if (payload.startsWith("ping:")) return waiting.get(payload)?.();
+          handlers.onChange(payload);
+        },
+        onclose: () => down(client),
+      }),
+    );
+    return client;
+  };
   const withTimeout = <T>(promise: Promise<T>) =>
     Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer")), HEARTBEAT_TIMEOUT_MS).unref())]);
+  // Pings go out on another connection: a session hears its own NOTIFY at its own commit, which would prove nothing
+  // about what it hears from others (and a pooler may even give both the same server connection: then it fails).
+  const sender = postgres(url, Object.assign(wantsTls(url) ? {} : { socket: createSocketFactory() }, { max: 1, connect_timeout: 2, fetch_types: false, onnotice: () => {}, connection: { application_name: "mimi-discovery key changes ping" } }));
+  /** Sends a notification from the other connection and waits for it to arrive on the listening one. */
+  const ping = async () => {
+    const payload = `ping:${randomUUID()}`;
+    const heard = new Promise<void>((resolve) => waiting.set(payload, resolve));
+    try {
+      await withTimeout(Promise.all([sender.unsafe("select pg_notify($1, $2)", [KEY_CHANGES_CHANNEL, payload]), heard]));
+    } finally {
+      waiting.delete(payload);
+    }
+  };
 
   async function connect() {
     retry = undefined;
     if (closed) return;
+    const client = (current = open());
     try {
-      await withTimeout(sql.unsafe(`listen "${KEY_CHANGES_CHANNEL}"`));
-      if (closed) return;
+      await withTimeout(client.unsafe(`listen "${KEY_CHANGES_CHANNEL}"`));
+      await ping();
+      if (closed || client !== current) return;
       if (!up) {
         up = true;
         handlers.onUp();
       }
     } catch {
-      down();
+      down(client);
     }
   }
   const heartbeat = setInterval(() => {
-    if (!up || closed) return;
-    withTimeout(sql.unsafe("select 1")).catch(() => {
-      down();
-      // The connection may be wedged rather than closed: end it, so the next LISTEN opens a new one.
-      void sql.end({ timeout: 0 }).catch(() => {});
-    });
+    const client = current;
+    if (!up || closed || !client) return;
+    ping().catch(() => down(client));
   }, HEARTBEAT_MS);
   heartbeat.unref();
   void connect();
@@ -86,7 +117,9 @@ export function listenOnPostgres(url: string, handlers: FeedHandlers): KeyChange
       clearTimeout(retry);
       if (up) handlers.onDown();
       up = false;
-      await sql.end({ timeout: 0 }).catch(() => {});
+      const client = current;
+      current = undefined;
+      await Promise.all([client?.end({ timeout: 0 }).catch(() => {}), sender.end({ timeout: 0 }).catch(() => {})]);
     },
   };
 }

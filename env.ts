@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -76,6 +77,12 @@ const rawSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   DATABASE_STARTUP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(15),
+  WEB_CONCURRENCY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(auto|[1-9][0-9]{0,2})$/u, 'must be "auto" or a number of worker processes from 1 to 999')
+      .optional(),
+  ),
   // Read by lib/log/logger.ts straight from the environment (it must log before, and without, a valid
   // configuration); validated here so that a misspelt value stops start-up like any other.
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
@@ -116,6 +123,8 @@ export type Env = {
   databaseStartupTimeoutSeconds: number;
   /** After SIGTERM, how long in-flight requests and jobs may take before the process exits anyway (non-zero). */
   shutdownGraceSeconds: number;
+  /** Server worker processes (node:cluster), each a full instance; 1 is the plain single process. */
+  webConcurrency: number;
   /** Who may read GET /metrics: a bearer token, and addresses or CIDR ranges (loopback by default, locally). */
   metrics: { token: string | undefined; allow: string[] };
 };
@@ -149,6 +158,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (!raw.SMTP_URL) problems.push("SMTP_URL: required in production (email codes need real delivery)");
     if (!raw.SMS_GATEWAY_URL) problems.push("SMS_GATEWAY_URL: required in production (phone codes need real delivery)");
     if (raw.TEST_HOOKS === "1") problems.push("TEST_HOOKS: must not be enabled in production");
+  }
+  // One worker per core in production on PostgreSQL; the embedded database can be opened by one process only.
+  const webConcurrency =
+    raw.WEB_CONCURRENCY === "auto" || (raw.WEB_CONCURRENCY === undefined && production && raw.DATABASE_URL)
+      ? availableParallelism()
+      : Number(raw.WEB_CONCURRENCY ?? 1);
+  if (webConcurrency > 1 && !raw.DATABASE_URL) {
+    problems.push("WEB_CONCURRENCY: more than one worker needs DATABASE_URL (the embedded database is one process's)");
   }
   const trustedProxies = raw.TRUSTED_PROXIES.split(",")
     .map((entry) => entry.trim())
@@ -185,6 +202,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     databaseStatementTimeoutMs: raw.DATABASE_STATEMENT_TIMEOUT_MS,
     databaseStartupTimeoutSeconds: raw.DATABASE_STARTUP_TIMEOUT_SECONDS,
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE_SECONDS,
+    webConcurrency,
     metrics: {
       token: raw.METRICS_TOKEN,
       allow: (raw.METRICS_ALLOW ?? (production ? "" : "127.0.0.1,::1"))

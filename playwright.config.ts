@@ -37,9 +37,9 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "ui", testIgnore: /(smoke|operations)\.spec\.ts$/u, use: { ...devices["Desktop Chrome"], channel: undefined, baseURL: origin } },
+    { name: "ui", testIgnore: /(smoke|operations|cluster)\.spec\.ts$/u, use: { ...devices["Desktop Chrome"], channel: undefined, baseURL: origin } },
     // Server processes started, signalled and stopped by the tests themselves: no browser, ports of their own.
-    { name: "operations", testMatch: /operations\.spec\.ts$/u },
+    { name: "operations", testMatch: /(operations|cluster)\.spec\.ts$/u },
     { name: "embedded", testMatch: /smoke\.spec\.ts$/u, use: { ...devices["Desktop Chrome"], channel: undefined, baseURL: `http://localhost:${SMOKE_PORT}` } },
   ],
   webServer: {

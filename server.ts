@@ -4,6 +4,7 @@
  * client's real IP address (from the socket, or a trusted proxy's X-Forwarded-For), answer liveness and readiness
  * without Next, and stop the way balancers and orchestrators expect (http/drain.ts).
  */
+import cluster from "node:cluster";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import next from "next";
 import { closeRawClient } from "@/db/client";
@@ -23,6 +24,9 @@ import { closeSharedRedis } from "@/lib/rate-limit/redis-client";
 import { now } from "@/lib/clock";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
+import { runClusterPrimary, WORKER_READY } from "@/http/cluster-primary";
+import { closeKeyAuthenticator, getKeyAuthenticator } from "@/http/key-authenticator";
+import { returnLeasedTokens } from "@/http/bucket-store";
 import { lookupDependencies } from "@/http/dependencies";
 import { createDrainer, type Drainer } from "@/http/drain";
 import { healthRoutes, type Phase } from "@/http/health";
@@ -132,6 +136,15 @@ function stopOnSignals(options: { env: Env; drainer: Drainer; setPhase: (phase: 
     const outcome = await options.drainer.drain(grace * 1000);
     // What the requests just counted, before the database client closes.
     await Promise.race([flushUsageNow(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    // Unspent lookup tokens back to the shared bucket, so that the other instances can spend them.
+    await Promise.race([
+      returnLeasedTokens(now()).then(
+        ({ returned, failed }) => console.log(`leased lookup tokens: ${returned} given back${failed ? `, ${failed} lost (store unavailable)` : ""}`),
+        (error: unknown) => logFailure("returning leased tokens", error),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+    ]);
+    await closeKeyAuthenticator();
     await Promise.race([closeRawClient(getRawClient()), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
     closeSharedRedis();
     if (outcome.clean) {
@@ -163,6 +176,11 @@ async function main(): Promise<void> {
   redactQueryErrors();
   const env = loadEnv();
   const dev = process.argv.includes("--dev");
+  // Every core: the primary forks WEB_CONCURRENCY workers, each of which runs the rest of main() as an instance.
+  if (env.webConcurrency > 1 && !dev && cluster.isPrimary) {
+    runClusterPrimary({ workers: env.webConcurrency, stopWithinMs: (env.shutdownGraceSeconds + 10) * 1000, log: (line) => console.log(`cluster: ${line}`) });
+    return;
+  }
   // Development reads its logs in a terminal; anything else hands them to a collector as JSON lines.
   if (dev) process.env.LOG_FORMAT ??= "pretty";
   // Opens the database client now: with the embedded database, this takes its folder's lock (or says who has it).
@@ -171,13 +189,13 @@ async function main(): Promise<void> {
   // Next's handler, once it is prepared: until then the server answers health checks and 503s only.
   const serving: { handle?: (req: IncomingMessage, res: ServerResponse) => Promise<void> } = {};
 
-  // The same handlers Next would run, minus Next's per-request cost on the hottest path.
-  const directPost = new Map<string, WebHandler>([
-    ["/api/v1/lookup", lookupOne],
-    ["/api/v1/lookup/batch", lookupBatch],
-    ["/api/v1/ohttp", ohttpGateway],
-    ["/api/v1/privacy-pass/token-request", tokenRequest],
+  // The same handlers Next would run, minus Next's per-request cost and any Fetch conversion on the hottest path.
+  const nodePost = new Map([
+    ["/api/v1/lookup", lookupOne.node],
+    ["/api/v1/lookup/batch", lookupBatch.node],
+    ["/api/v1/privacy-pass/token-request", tokenRequest.node],
   ]);
+  const directPost = new Map<string, WebHandler>([["/api/v1/ohttp", ohttpGateway]]);
   if (env.testHooks) {
     // Loaded only here, and only then: no production build or start ever contains a test hook.
     const { testHookRoutes } = await import("./test/hooks/routes");
@@ -188,6 +206,7 @@ async function main(): Promise<void> {
     requireHttps: env.deployment === "production",
     publicOrigin: env.publicOrigin,
     directPost,
+    nodePost,
     directGet: healthRoutes({ origin: env.publicOrigin, phase: () => phase, dependencies: () => lookupDependencies(env, getDb), timeoutMs: env.databaseDeadlineMs }),
     serving: () => serving.handle !== undefined,
     development: dev,
@@ -200,12 +219,15 @@ async function main(): Promise<void> {
 
   await waitForDatabase(raw, { timeoutMs: env.databaseStartupTimeoutSeconds * 1000, log: (line) => console.warn(line) });
   await bootstrap(env);
+  // Listening for key changes from the start, so that the first lookups can already be answered from memory.
+  getKeyAuthenticator();
   announceDeliveryMode(env);
   const app = next({ dev, hostname: env.host, port: env.port });
   await app.prepare();
   const nextHandler = app.getRequestHandler();
   serving.handle = async (req, res) => nextHandler(req, res);
   if (phase === "starting") phase = "ready";
+  if (cluster.isWorker) process.send?.(WORKER_READY);
   console.log(`mimi-discovery (${env.deployment}) listening on ${env.publicOrigin}`);
   const stopReminders = startReminders(env, drainer);
   const usage = setInterval(() => void flushUsageNow(), USAGE_FLUSH_MS);

@@ -12,6 +12,10 @@ export default {
   concurrency: 2,
   timeoutMS: 30_000,
   timeoutFactor: 2,
+  // Static mutants (values computed when a module loads) are never activated when a test filter is set, which
+  // run-mutation.ts does per folder, so they are all reported survived without being tested (stryker-js #6144,
+  // #6209, open). Counted as ignored rather than as false survivors; the folder's tests still load those values.
+  ignoreStatic: true,
   incremental: true,
   reporters: ["clear-text", "progress", "html", "json"],
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },

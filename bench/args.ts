@@ -23,6 +23,8 @@ export type BenchOptions = {
   perPasskey: number;
   verifySample: number;
   baselineMode: "full" | "bare";
+  /** The app's WEB_CONCURRENCY: its worker processes. */
+  workers: number;
   randomSeed: number;
   outDir: string;
 };
@@ -50,6 +52,7 @@ export const USAGE = `npm run bench -- [flags]
   --seed-workers <w>          seeding processes (default: number of CPUs)
   --per-passkey <k>           mappings signed by one software passkey / one user (default 1000)
   --verify-sample <k>         seeded mappings checked with the verifier before measuring (default 200)
+  --workers <n>               the app's worker processes, WEB_CONCURRENCY (default 1, like the baseline)
   --baseline-mode full|bare   full (default): the baseline also normalises identifiers and takes the same
                               rate-limit tokens as the app; bare: key check and lookup query only
   --random-seed <int>         seed of the pseudo-random identifier choice (default 1)
@@ -100,6 +103,7 @@ export function parseBenchArgs(argv: string[], cpuCount: number): BenchOptions |
       "per-passkey": { type: "string" },
       "verify-sample": { type: "string" },
       "baseline-mode": { type: "string" },
+      workers: { type: "string" },
       "random-seed": { type: "string" },
       out: { type: "string" },
     },
@@ -136,6 +140,7 @@ export function parseBenchArgs(argv: string[], cpuCount: number): BenchOptions |
     perPasskey: integer("per-passkey", values["per-passkey"], 1000, 1, 100_000),
     verifySample: integer("verify-sample", values["verify-sample"], 200, 0, 100_000),
     baselineMode,
+    workers: integer("workers", values.workers, 1, 1, 64),
     randomSeed: integer("random-seed", values["random-seed"], 1, 0, 2 ** 31 - 1),
     outDir: values.out ?? "bench-results",
   };

@@ -110,8 +110,9 @@ async function main(): Promise<number> {
   const outDir = path.resolve(repoRoot, options.outDir);
   const stamp = startedAt.toISOString().replace(/[:.]/gu, "-");
   const notes: string[] = [
-    `The benchmark MSP ${BENCH_MSP_ID} has lookup_burst ${BENCH_MSP_LIMITS.lookupBurst} and lookup_refill_per_second ${BENCH_MSP_LIMITS.lookupRefillPerSecond}, so the per-MSP rate limit never throttles the measurement (the app still takes the tokens on every request, in PostgreSQL).`,
+    `The benchmark MSP ${BENCH_MSP_ID} has lookup_burst ${BENCH_MSP_LIMITS.lookupBurst} and lookup_refill_per_second ${BENCH_MSP_LIMITS.lookupRefillPerSecond}, so the per-MSP rate limit never throttles the measurement. The app charges every request against tokens it leased (lib/rate-limit/leased-bucket-store.ts): with limits this large a lease is a tenth of the burst, so the shared bucket in PostgreSQL is written about once a run, not once a request; a real MSP's lease is a quarter second of its refill.`,
     `The load generator, both servers and PostgreSQL share this machine's ${os.cpus().length} CPU(s); absolute numbers include that contention, the ratios compare like with like.`,
+    `The app ran ${options.workers} worker process(es) (WEB_CONCURRENCY, --workers); the baseline is one process.`,
   ];
   console.log(`mimi-discovery bench: N=${number(options.n)}, concurrency ${options.concurrency} (batch ${options.batchConcurrency}), ${options.duration} s per phase after ${options.warmup} s warm-up, batch size ${options.batchSize}, hit ratio ${options.hitRatio}`);
 
@@ -124,7 +125,7 @@ async function main(): Promise<number> {
     database = await prepareDatabase({ adminUrl: options.adminUrl, dbName: options.dbName, url: databaseUrl, reuse: options.reuse, issuer: `http://localhost:${options.port}` });
     const issuer = database.state.issuer;
     console.log(`  ${database.created ? "created" : "reusing"} ${options.dbName}, migrated; issuer ${issuer}`);
-    const env = appEnvironment({ databaseUrl, port: options.port, issuer, authSecret: database.state.authSecret, maxBatch: Math.max(1000, options.batchSize) });
+    const env = appEnvironment({ databaseUrl, port: options.port, issuer, authSecret: database.state.authSecret, maxBatch: Math.max(1000, options.batchSize), workers: options.workers });
 
     if (options.build) {
       step("next build");

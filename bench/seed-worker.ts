@@ -13,6 +13,7 @@ import { deriveAppKeys } from "@/lib/crypto/app-keys";
 import { parseIdentifier, canonicalize, type BindingClaims, computeMappingChallenge } from "@mimi-discovery/msp-kit";
 import { loadActiveSigningKey } from "@/lib/keys/signing-keys";
 import { buildDocument } from "@/lib/mappings/build-document";
+import { serializeMapping } from "@/lib/lookup/lookup-csis";
 import { coseToJwk } from "@/lib/passkeys/cose-to-jwk";
 import { SoftwareAuthenticator } from "@mimi-discovery/msp-kit/testing";
 import { copyRows } from "./copy";
@@ -115,8 +116,15 @@ async function run(task: SeedTask): Promise<{ mappings: number; groups: number }
           iat,
           exp: Math.floor(Date.parse(document.expires) / 1000),
         });
+        const id = randomUUID();
+        const stored = {
+          credential_id: assertion.id,
+          authenticator_data: assertion.response.authenticatorData,
+          client_data_json: assertion.response.clientDataJSON,
+          signature: assertion.response.signature,
+        };
         mappingRows.push([
-          randomUUID(),
+          id,
           userId,
           csi,
           document.seq,
@@ -126,12 +134,9 @@ async function run(task: SeedTask): Promise<{ mappings: number; groups: number }
           canonical,
           binding,
           key.kid,
-          JSON.stringify({
-            credential_id: assertion.id,
-            authenticator_data: assertion.response.authenticatorData,
-            client_data_json: assertion.response.clientDataJSON,
-            signature: assertion.response.signature,
-          }),
+          JSON.stringify(stored),
+          // What publishMapping writes: the served bytes, made once.
+          serializeMapping({ id, document: canonical, binding, assertion: stored }),
           passkey.row.id,
           "active",
           nowIso,
@@ -148,7 +153,7 @@ async function run(task: SeedTask): Promise<{ mappings: number; groups: number }
         await copyRows(
           tx,
           "mappings",
-          ["id", "user_id", "csi", "seq", "label", "fresh", "lists_msps", "document", "binding", "binding_kid", "assertion", "passkey_id", "status", "created_at", "expires_at"],
+          ["id", "user_id", "csi", "seq", "label", "fresh", "lists_msps", "document", "binding", "binding_kid", "assertion", "served", "passkey_id", "status", "created_at", "expires_at"],
           mappingRows,
         );
       });

@@ -9,6 +9,7 @@ export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 /** Configuration variables of env.ts (and a few of Node's and Next's) never passed through from the caller's shell. */
 const APP_VARIABLES = [
   "MIMI_DEPLOYMENT",
+  "WEB_CONCURRENCY",
   "HOST",
   "PORT",
   "PUBLIC_ORIGIN",
@@ -40,7 +41,7 @@ const APP_VARIABLES = [
  * HTTP on loopback is allowed), no Redis (rate-limit buckets in PostgreSQL, the default), a DATA_DIR outside the
  * working tree so nothing is written into it.
  */
-export function appEnvironment(options: { databaseUrl: string; port: number; issuer: string; authSecret: string; maxBatch: number }): NodeJS.ProcessEnv {
+export function appEnvironment(options: { databaseUrl: string; port: number; issuer: string; authSecret: string; maxBatch: number; workers: number }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of APP_VARIABLES) delete env[name];
   return {
@@ -57,6 +58,7 @@ export function appEnvironment(options: { databaseUrl: string; port: number; iss
     SEED_DEMO_MSPS: "true",
     TEST_HOOKS: "0",
     MAX_BATCH: String(options.maxBatch),
+    WEB_CONCURRENCY: String(options.workers),
   };
 }
 

@@ -422,6 +422,11 @@ export const mappings = pgTable(
       .notNull()
       .references(() => signingKeys.kid),
     assertion: jsonb("assertion").$type<MappingAssertion>().notNull(),
+    /**
+     * The mapping as a lookup serves it (id, document, proof), prepared when written: a lookup splices it in as is
+     * (lib/lookup/lookup-csis.ts). Nothing in it changes after the insert; status and expiry stay in their columns.
+     */
+    served: text("served").notNull(),
     passkeyId: uuid("passkey_id").references(() => passkeys.id, { onDelete: "set null" }),
     status: text("status", { enum: mappingStatuses }).notNull().default("active"),
     createdAt: timestamptz("created_at").notNull(),

@@ -14,8 +14,10 @@ export type AppServerOptions = {
   /** Production: the API answers only over TLS, which this plain-HTTP server sees only via a trusted proxy. */
   requireHttps: boolean;
   publicOrigin: string;
-  /** POST routes served by their Fetch-API handler directly, without Next (the lookup API's hot path). */
+  /** POST routes served by their Fetch-API handler directly, without Next. */
   directPost?: Map<string, WebHandler>;
+  /** POST routes answered on node:http's request and response, without Next or Fetch objects (the lookup API). */
+  nodePost?: Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
   /** GET routes answered on node:http directly, before anything else (health and readiness; not logged). */
   directGet?: Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
   /** False while the instance is starting: every other request is a 503 with Retry-After, not a hang. */
@@ -69,6 +71,15 @@ export function createAppServer(
     const path = (req.url ?? "").split("?")[0] ?? "";
     if (req.method === "GET" && path === "/metrics" && options.metrics) {
       void serveMetrics(req, res, options.metrics, options.publicOrigin);
+      return;
+    }
+    const node = req.method === "POST" ? options.nodePost?.get(path) : undefined;
+    if (node) {
+      node(req, res).catch(() => {
+        // The handler answers every failure itself; this is only a socket gone wrong while writing.
+        if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
+        res.destroy();
+      });
       return;
     }
     const direct = req.method === "POST" ? options.directPost?.get(path) : undefined;

@@ -1,17 +1,21 @@
-// No "server-only" marker: the custom server also runs this outside Next (http/serve-web-handler.ts).
+// No "server-only" marker: the custom server also runs this outside Next (server.ts, http/create-app-server.ts).
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Database } from "@/db/client";
 import { getDb } from "@/db/index";
 import { getEnv } from "@/env";
-import { authenticateApiKey, type AuthenticatedKey } from "@/lib/api-keys/manage-api-keys";
+import type { AuthenticatedKey } from "@/lib/api-keys/manage-api-keys";
+import { answerAsResponse, fetchInput, nodeInput, responseAsAnswer, writeAnswer, type ApiAnswer, type ApiInput } from "./api-exchange";
 import { getBucketStore } from "./bucket-store";
+import { getKeyAuthenticator } from "./key-authenticator";
 import { now as clockNow } from "@/lib/clock";
-import { ApiError, problemResponse, toApiError } from "./problem";
+import { ApiError, problemDocument, toApiError } from "./problem";
 import { PROBLEM_DETAILS } from "./problem-details";
 import { observeRequest, unavailableDependency, type ApiRoute } from "./observe-request";
 import { rateLimitHeaders } from "./rate-limit-headers";
 
 export type ApiContext<Owner extends AuthenticatedKey["ownerKind"]> = {
-  request: Request;
+  /** The request, whichever door it came in by (api-exchange.ts). */
+  request: ApiInput;
   db: Database;
   now: Date;
   key: Extract<AuthenticatedKey, { ownerKind: Owner }>;
@@ -19,32 +23,41 @@ export type ApiContext<Owner extends AuthenticatedKey["ownerKind"]> = {
   charge: (cost: number) => Promise<void>;
 };
 
+/** A machine route with both its doors: Next's (a Fetch handler, the route's POST) and node:http's (`node`). */
+export type ApiRouteHandler = ((request: Request) => Promise<Response>) & {
+  node: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+};
+
 /**
- * The one door for machine routes: parses `Authorization: Bearer`, finds the key by its hash, checks it may use
- * this route, gives the handler a metered `charge`, adds the RateLimit headers to whatever it answers, and turns
- * every failure into problem+json: ApiError as itself, ZodError as 422, a down database or limiter store as 503
- * (fail closed), anything else as a 500 that leaks nothing. Nothing here logs a request's content.
+ * The one door for machine routes: parses `Authorization: Bearer`, finds the key by its hash (from memory when this
+ * instance verified it lately: http/key-authenticator.ts), checks it may use this route, gives the handler a metered
+ * `charge`, adds the RateLimit headers to whatever it answers, and turns every failure into problem+json: ApiError
+ * as itself, ZodError as 422, a down database or limiter store as 503 (fail closed), anything else as a 500 that
+ * leaks nothing. Nothing here logs a request's content.
+ *
+ * One handler, two doors: Next calls the Fetch one; the custom server calls `node` with node:http's request and
+ * response, so the lookup hot path converts nothing to and from Fetch objects. Both run the same code below.
  */
 export function withApiKey<Owner extends AuthenticatedKey["ownerKind"]>(
   owner: Owner,
   route: ApiRoute,
-  handler: (context: ApiContext<Owner>) => Promise<Response>,
-): (request: Request) => Promise<Response> {
-  return async (request) => {
+  handler: (context: ApiContext<Owner>) => Promise<ApiAnswer | Response>,
+): ApiRouteHandler {
+  const answer = async (request: ApiInput): Promise<ApiAnswer> => {
     const started = performance.now();
     const origin = getEnv().publicOrigin;
     let limitHeaders: Record<string, string> = {};
     let mspId: string | null = null;
     let charged = 0;
-    const observed = (response: Response, error?: unknown) => {
-      observeRequest({ route, status: response.status, seconds: (performance.now() - started) / 1000, mspId, identifiers: charged, dependency: unavailableDependency(error), now: clockNow() });
-      return response;
+    const observed = (result: ApiAnswer, error?: unknown) => {
+      observeRequest({ route, status: result.status, seconds: (performance.now() - started) / 1000, mspId, identifiers: charged, dependency: unavailableDependency(error), now: clockNow() });
+      return result;
     };
     try {
       const token = /^Bearer ([^\s]+)$/u.exec(request.headers.get("authorization") ?? "")?.[1];
       if (!token) throw new ApiError("unauthorized", PROBLEM_DETAILS.missingApiKey, { "www-authenticate": "Bearer" });
       const db = getDb();
-      const key = await authenticateApiKey(db, token);
+      const key = await getKeyAuthenticator().authenticate(token);
       if (!key) throw new ApiError("unauthorized", PROBLEM_DETAILS.invalidApiKey, { "www-authenticate": 'Bearer error="invalid_token"' });
       if (key.ownerKind !== owner) {
         throw new ApiError("forbidden", owner === "msp" ? PROBLEM_DETAILS.csipKeyForLookup : PROBLEM_DETAILS.mspKeyForCsipRoute);
@@ -66,13 +79,26 @@ export function withApiKey<Owner extends AuthenticatedKey["ownerKind"]>(
         }
         charged += cost;
       };
-      const response = await handler({ request, db, now, key: key as ApiContext<Owner>["key"], charge });
-      for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
-      return observed(response);
+      const result = await handler({ request, db, now, key: key as ApiContext<Owner>["key"], charge });
+      const plain = result instanceof Response ? await responseAsAnswer(result) : result;
+      return observed({ ...plain, headers: { ...plain.headers, ...limitHeaders } });
     } catch (error) {
       const refusal = toApiError(error);
       // A refusal after a charge still tells the caller where its bucket stands.
-      return observed(problemResponse(origin, new ApiError(refusal.code, refusal.detail, { ...limitHeaders, ...refusal.headers }, refusal.extra)), error);
+      return observed(problemDocument(origin, new ApiError(refusal.code, refusal.detail, { ...limitHeaders, ...refusal.headers }, refusal.extra)), error);
     }
   };
+  const fetchDoor = async (request: Request) => answerAsResponse(await answer(fetchInput(request)));
+  return Object.assign(fetchDoor, {
+    node: async (req: IncomingMessage, res: ServerResponse) => {
+      const input = nodeInput(req);
+      const result = await answer(input);
+      writeAnswer(res, result, { close: input.tooLarge });
+    },
+  });
+}
+
+/** A JSON answer of a machine route. */
+export function jsonAnswer(body: string): ApiAnswer {
+  return { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store" }, body };
 }

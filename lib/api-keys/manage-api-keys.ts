@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { apiKeys, csips, msps } from "@/db/schema";
 import { withTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { announceKeyChange } from "./announce-key-change";
 import { generateApiKey, hashApiKey, looksLikeApiKey } from "./api-key-format";
 
 /** Issues a key for an MSP. The full key is returned once and never stored. */
@@ -32,6 +33,7 @@ export async function revokeApiKey(options: { db: Database; keyId: string; opera
       .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
       .returning({ prefix: apiKeys.prefix, mspId: apiKeys.mspId });
     if (!revoked) return false;
+    announceKeyChange(tx, `key:${keyId}`);
     await recordAudit(tx, { at: now, actorUserId: operatorUserId, actorKind: "operator", action: "api_key.revoked", subjectType: "msp", subjectId: revoked.mspId ?? "", details: { prefix: revoked.prefix } });
     return true;
   });
@@ -55,7 +57,12 @@ export type AuthenticatedKey =
  */
 export async function authenticateApiKey(db: Database, token: string): Promise<AuthenticatedKey | null> {
   if (!looksLikeApiKey(token)) return null;
-  const [row] = await keyQueryFor(db).execute({ hash: hashApiKey(token) });
+  return findApiKeyByHash(db, hashApiKey(token));
+}
+
+/** authenticateApiKey's query, by the stored hash: what the key cache loads on a miss (key-authenticator.ts). */
+export async function findApiKeyByHash(db: Database, hash: string): Promise<AuthenticatedKey | null> {
+  const [row] = await keyQueryFor(db).execute({ hash });
   if (!row) return null;
   if (row.ownerKind === "csip") return row.csipId && !row.csipDeletedAt ? { ownerKind: "csip", keyId: row.keyId, csipId: row.csipId } : null;
   if (!row.mspId || row.mspDeletedAt || row.burst === null || row.refill === null) return null;

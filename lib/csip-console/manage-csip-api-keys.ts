@@ -1,3 +1,4 @@
+import { announceKeyChange } from "@/lib/api-keys/announce-key-change";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { apiKeys, csips } from "@/db/schema";
@@ -38,6 +39,7 @@ export async function revokeCsipApiKey(options: { db: Database; csipId: string; 
       .where(and(eq(apiKeys.id, keyId), eq(apiKeys.ownerKind, "csip"), eq(apiKeys.csipId, csipId), isNull(apiKeys.revokedAt)))
       .returning({ prefix: apiKeys.prefix });
     if (!revoked) return false;
+    announceKeyChange(tx, `key:${keyId}`);
     await recordAudit(tx, { at: now, actorUserId: userId, actorKind: "csip", action: "api_key.revoked", subjectType: "csip", subjectId: csipId, details: { prefix: revoked.prefix } });
     return true;
   });

@@ -187,6 +187,10 @@ describe("authorityFor: CSIs not in normalised form have no authority", () => {
     "mailto:",
     "bob@example.com",
     "",
+    "xtel:+14085551212",
+    "tel:+14085551212;ext=1",
+    "tel:+1408555121a",
+    "sip:bob@example.com",
   ])("%j", (csi) => {
     const claims = [...CLAIMS, domain("idn", "xn--bcher-kva.de"), prefix("country", "+1")];
     expect(authorityFor(csi, claims, ported)).toMatchObject({ csipId: null, basis: "none" });
@@ -268,3 +272,37 @@ describe("authorityFor: properties", () => {
     );
   });
 });
+
+// The detail is what an operator reads in the log and the console: it names the deciding fact, never the identifier.
+describe("authorityFor: what each decision says", () => {
+  it.each([
+    ["a tel: URI that is not E.164", "tel:+0408", [], "The CSI is not a normalised tel: URI."],
+    ["a loose address", "mailto:Bob@example.com", [], "The CSI is not a normalised mailto: URI."],
+    ["another scheme", "sip:bob@example.com", [], "The CSI is neither a tel: nor a mailto: URI."],
+    ["a number in no range", "tel:+33612345678", [], "No approved number range covers this number."],
+    ["an address of no claimed domain", "mailto:bob@example.org", [], "No approved claim for the domain example.org."],
+    ["an invalid port time", BOB, [port(BOB, "telco-a", "telco-b", "not a time")], "A port record for this number has an invalid time; nobody may act until it is corrected."],
+    [
+      "disagreeing ports",
+      BOB,
+      [port(BOB, "telco-a", "telco-b", "2024-05-01T10:00:00Z"), port(BOB, "telco-a", "telco-c", "2024-05-01T10:00:00Z")],
+      "Port records at 2024-05-01T10:00:00.000Z name different receiving providers; nobody may act until they are corrected.",
+    ],
+    [
+      "a port out of the DP's CSIPs",
+      BOB,
+      [port(BOB, null, null, "2024-05-01T10:00:00Z")],
+      "Ported out from a provider that is not a CSIP here at 2024-05-01T10:00:00.000Z to a provider that is not a CSIP here; nobody may act until a CSIP ports it in.",
+    ],
+    ["a port in", BOB, [port(BOB, null, "telco-b", "2024-05-01T10:00:00Z")], "Ported in to telco-b from a provider that is not a CSIP here at 2024-05-01T10:00:00.000Z."],
+    ["a port between CSIPs", BOB, [port(BOB, "telco-a", "telco-b", "2024-05-01T10:00:00Z")], "Ported in to telco-b from telco-a at 2024-05-01T10:00:00.000Z."],
+  ] as const)("for %s", (_name, csi, records, detail) => {
+    expect(authorityFor(csi, CLAIMS, records).detail).toBe(detail);
+  });
+
+  it("keeps claim kinds apart even when a damaged row names a domain as a prefix", () => {
+    const damaged: Claim = { csipId: "t", kind: "e164_prefix", value: "example.org" };
+    expect(authorityFor("mailto:bob@example.org", [damaged], []).csipId).toBeNull();
+  });
+});
+

@@ -1,4 +1,5 @@
-import { eq } from "drizzle-orm";
+import { readFileSync } from "node:fs";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mappings } from "@/db/schema";
 import { createAppHarness } from "@/test/support/app-harness";
@@ -69,5 +70,36 @@ describe("lookupCsis", () => {
     const [row] = await app.db.select().from(mappings).where(eq(mappings.id, mapping.id));
     expect(JSON.stringify(served.mappings[0]!.document)).toBe(row!.document);
     expect(served.mappings[0]!.proof.binding).toBe(row!.binding);
+  });
+
+  it("serves the bytes prepared when the mapping was written, which are serializeMapping's of its parts", async () => {
+    const mapping = await app.publishFor("prepared@example.com");
+    const [row] = await app.db.select().from(mappings).where(eq(mappings.id, mapping.id));
+    // The bytes lookups served when they serialised the columns on every lookup (the assertion as read from jsonb).
+    expect(row!.served).toBe(`{"id":"${row!.id}","document":${row!.document},"proof":{"binding":"${row!.binding}","assertion":${JSON.stringify(row!.assertion)}}}`);
+    // The lookup sends the stored column, not a serialisation of the other columns: change it, and the answer follows.
+    await app.db.update(mappings).set({ served: '{"id":"changed"}' }).where(eq(mappings.id, mapping.id));
+    expect(serializeLookup(await lookupOne(mapping.csi, new Date()))).toBe(`{"csi":"${mapping.csi}","result":"found","mappings":[{"id":"changed"}]}`);
+    await app.db.update(mappings).set({ served: row!.served }).where(eq(mappings.id, mapping.id));
+  });
+
+  it("the migration prepares the served bytes of rows written before it, with the same values", async () => {
+    const mapping = await app.publishFor("older@example.com");
+    const [row] = await app.db.select().from(mappings).where(eq(mappings.id, mapping.id));
+    // The migration's own UPDATE, as committed, run on this row as if it predated the column.
+    const migration = readFileSync(new URL("../../db/migrations/0010_served_mappings.sql", import.meta.url), "utf8");
+    const backfill = migration.split("--> statement-breakpoint").map((part) => part.trim()).find((part) => part.startsWith("UPDATE"))!;
+    await app.db.update(mappings).set({ served: "" }).where(eq(mappings.id, mapping.id));
+    await app.db.execute(sql.raw(`${backfill.replace(/;$/u, "")} WHERE "id" = '${mapping.id}'`));
+    const [after] = await app.db.select({ served: mappings.served }).from(mappings).where(eq(mappings.id, mapping.id));
+    expect(after!.served).toBe(row!.served);
+  });
+
+  it("keeps the served text in the row and the columns lookups do not read out of line (migration 0010)", async () => {
+    type Row = { attname: string; attstorage: string };
+    // PGlite answers { rows }, postgres.js the rows themselves.
+    const result = (await app.db.execute(sql`select attname, attstorage from pg_attribute where attrelid = 'mappings'::regclass and attname in ('served', 'document', 'binding', 'assertion') order by attname`)) as unknown as Row[] & { rows?: Row[] };
+    const rows = result.rows ?? result;
+    expect(Object.fromEntries(rows.map((row) => [row.attname, row.attstorage]))).toEqual({ assertion: "e", binding: "e", document: "e", served: "m" });
   });
 });

@@ -54,7 +54,7 @@ export async function listHistory(db: Database, userId: string, limit = 30) {
 export async function findOwnMapping(db: Database, userId: string, mappingId: string) {
   if (!/^[0-9a-f-]{36}$/u.test(mappingId)) return null;
   const [row] = await db
-    .select({ id: mappings.id, document: mappings.document, binding: mappings.binding, assertion: mappings.assertion })
+    .select({ id: mappings.id, served: mappings.served })
     .from(mappings)
     .where(and(eq(mappings.id, mappingId), eq(mappings.userId, userId)));
   return row ?? null;

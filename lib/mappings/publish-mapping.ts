@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { isUniqueViolation } from "@/db/errors";
@@ -13,6 +14,7 @@ import { verifyMapping, type BindingClaims, type MappingDocument, type MappingPr
 import { MappingError } from "./mapping-error";
 import { afterCommit } from "@/db/after-commit";
 import { getMetrics } from "@/lib/metrics/metrics";
+import { serializeMapping } from "@/lib/lookup/lookup-csis";
 import { writeRecords } from "@/lib/private/write-records";
 
 function methodOf(identifier: { uri: string; lineType: string | null }): BindingClaims["amr"][number] {
@@ -91,9 +93,12 @@ export async function publishMapping(options: {
           ),
         )
         .returning({ id: mappings.id, userId: mappings.userId });
+      // The id is chosen here so that the served bytes, which name it, are complete when the row is written.
+      const id = randomUUID();
       const [row] = await tx
         .insert(mappings)
         .values({
+          id,
           userId,
           csi: document.csi,
           seq: document.seq,
@@ -104,6 +109,7 @@ export async function publishMapping(options: {
           binding: proof.binding,
           bindingKid: key.kid,
           assertion: proof.assertion,
+          served: serializeMapping({ id, document: canonical, binding: proof.binding, assertion: proof.assertion }),
           passkeyId: passkey.id,
           createdAt: now,
           expiresAt: new Date(document.expires),

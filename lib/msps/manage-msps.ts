@@ -1,3 +1,4 @@
+import { announceKeyChange } from "@/lib/api-keys/announce-key-change";
 import { and, asc, count, eq, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { isUniqueViolation } from "@/db/errors";
@@ -60,6 +61,7 @@ export async function updateMsp(options: OperatorAction & { id: string; input: O
       .where(and(eq(msps.id, id), isNull(msps.deletedAt)))
       .returning({ id: msps.id });
     if (!updated) return false;
+    announceKeyChange(tx, `msp:${id}`);
     await recordAudit(tx, { at: now, actorUserId: operatorUserId, actorKind: "operator", action: "msp.updated", subjectType: "msp", subjectId: id, details: { ...input } });
     return true;
   });
@@ -71,6 +73,7 @@ export async function deleteMsp(options: OperatorAction & { id: string }): Promi
   return withTransaction(db, async (tx) => {
     const [deleted] = await tx.update(msps).set({ deletedAt: now }).where(and(eq(msps.id, id), isNull(msps.deletedAt))).returning({ id: msps.id });
     if (!deleted) return false;
+    announceKeyChange(tx, `msp:${id}`);
     await tx.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.mspId, id), isNull(apiKeys.revokedAt)));
     await recordAudit(tx, { at: now, actorUserId: operatorUserId, actorKind: "operator", action: "msp.deleted", subjectType: "msp", subjectId: id });
     return true;

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { identifiers, otpChallenges, rateEvents, users, type OtpPurpose } from "@/db/schema";
 import { signInWithCode } from "@/lib/accounts/sign-in-with-code";
 import { createOtpHarness, testKeys } from "@/test/support/otp-harness";
+import { getMetrics } from "@/lib/metrics/metrics";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { otpBuckets } from "./buckets";
 import { consumeCode } from "./consume-code";
 import { OtpError } from "./otp-error";
 
@@ -76,7 +78,7 @@ describe("requestCode", () => {
     }
     const refused = await otp.request("Bob@EXAMPLE.com").catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(OtpError);
-    expect(refused).toMatchObject({ code: "rate_limited", retryAfterSeconds: 300 });
+    expect(refused).toMatchObject({ code: "rate_limited", retryAfterSeconds: 300, message: "Too many codes requested. Try again in 5 minutes." });
     expect(otp.sent).toHaveLength(5);
     otp.advance(300_000);
     await expect(otp.request("bob@example.com")).resolves.toMatchObject({ challengeId: expect.any(String) });
@@ -122,7 +124,10 @@ describe("requestCode", () => {
         throw new Error("gateway down");
       },
     });
-    await expect(failing).rejects.toMatchObject({ code: "delivery_failed" });
+    const error = await failing.catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "delivery_failed", message: "The code could not be sent just now. Please try again in a moment." });
+    // The gateway's error stays the cause, for the operator's log; the person reads only the sentence above.
+    expect((error as Error).cause).toMatchObject({ message: "gateway down" });
     const [row] = await testDb.db.select().from(otpChallenges);
     expect(row!.closedAt).not.toBeNull();
   });
@@ -239,3 +244,79 @@ describe("consumeCode", () => {
     await expect(otp.request("mallory@example.com")).resolves.toMatchObject({ challengeId: expect.any(String) });
   });
 });
+
+describe("requestCode, beyond the limits", () => {
+  const countOf = async (counter: "codeSends" | "deliveryFailures", channel: string) =>
+    (await getMetrics()[counter].get()).values.find((value) => value.labels.channel === channel)?.value ?? 0;
+
+  it("refuses a flow other than sign-in without the account that asks, as a bug", async () => {
+    const otp = createOtpHarness(testDb.db);
+    await expect(otp.request("bob@example.com", { purpose: "add_identifier" })).rejects.toThrow("requestCode: purpose add_identifier needs a userId");
+    expect(otp.sent).toHaveLength(0);
+  });
+
+  it("keeps a sign-in challenge free of any account, even when a signed-in person asks", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const [alice] = await testDb.db.insert(users).values({}).returning({ id: users.id });
+    const { challengeId } = await otp.request("bob@example.com", { userId: alice!.id });
+    const [row] = await testDb.db.select().from(otpChallenges).where(eq(otpChallenges.id, challengeId));
+    expect(row!.userId).toBeNull();
+    expect(await consumeAs(challengeId, otp.lastCode(), "sign_in", alice!.id, otp.now())).toMatchObject({ ok: true });
+  });
+
+  it("stores the line type of a number, and none for an email", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const phone = await otp.request("+33 6 12 34 56 78");
+    const email = await otp.request("bob@example.com");
+    const rows = await testDb.db.select().from(otpChallenges).where(inArray(otpChallenges.id, [phone.challengeId, email.challengeId]));
+    expect(Object.fromEntries(rows.map((row) => [row.channel, row.lineType]))).toEqual({ sms: "mobile", email: null });
+  });
+
+  it("tells a blocked identifier to wait the whole block, 24 hours", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const blocks = otpBucketsFor("mallory@example.com");
+    await testDb.db.insert(rateEvents).values({ bucket: blocks, at: otp.now() });
+    const refused = await otp.request("mallory@example.com").catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "blocked", retryAfterSeconds: 86_400, message: "Too many wrong codes for this identifier. Try again in 24 hours." });
+  });
+
+  it("counts codes sent and deliveries failed by channel", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const [sentBefore, failedBefore] = [await countOf("codeSends", "email"), await countOf("deliveryFailures", "sms")];
+    await otp.request("bob@example.com");
+    await otp.request("+33 6 12 34 56 78", { deliver: async () => { throw new Error("gateway down"); } }).catch(() => {});
+    expect(await countOf("codeSends", "email")).toBe(sentBefore + 1);
+    expect(await countOf("deliveryFailures", "sms")).toBe(failedBefore + 1);
+  });
+
+  // PGlite runs one transaction at a time; the server shows whether the bucket lock really serialises them.
+  it("grants exactly 5 of 12 concurrent requests for one identifier", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => otp.request("bob@example.com", { clientIp: `198.51.100.${i + 1}` })));
+    expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(5);
+    expect(otp.sent).toHaveLength(5);
+  });
+});
+
+describe("consumeCode, on what it does not match", () => {
+  it("answers unknown, without a database error, for an id that only ends like a UUID", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const { challengeId } = await otp.request("bob@example.com");
+    expect(await consume(`x${challengeId}`, otp.lastCode(), otp.now())).toEqual({ ok: false, reason: "unknown" });
+  });
+
+  it("says nothing of another flow's or another account's challenge: only unknown", async () => {
+    const otp = createOtpHarness(testDb.db);
+    const [alice, eve] = await testDb.db.insert(users).values([{}, {}]).returning({ id: users.id });
+    const { challengeId } = await otp.request("carol@example.com", { purpose: "add_identifier", userId: alice!.id });
+    const code = otp.lastCode();
+    expect(await consumeAs(challengeId, code, "add_identifier", alice!.id, otp.now())).toMatchObject({ ok: true });
+    // Used now: its owner hears so, anyone else under any flow hears only that it is unknown.
+    expect(await consumeAs(challengeId, code, "add_identifier", alice!.id, otp.now())).toEqual({ ok: false, reason: "used" });
+    expect(await consumeAs(challengeId, code, "add_identifier", eve!.id, otp.now())).toEqual({ ok: false, reason: "unknown" });
+    expect(await consumeAs(challengeId, code, "reauthenticate", alice!.id, otp.now())).toEqual({ ok: false, reason: "unknown" });
+    expect(await consume(challengeId, code, otp.now())).toEqual({ ok: false, reason: "unknown" });
+  });
+});
+
+const otpBucketsFor = (identifier: string) => otpBuckets.identifierBlocks(testKeys.buckets, identifier.startsWith("mailto:") ? identifier : `mailto:${identifier}`);

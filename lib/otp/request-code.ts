@@ -123,8 +123,9 @@ export function hashCode(key: Buffer, challengeId: string, code: string): string
   return keyedHash(key, challengeId, code);
 }
 
-function describeWait(seconds: number): string {
-  if (seconds < 90) return `${seconds} seconds`;
+/** How long to wait, in the unit a person reads best: seconds up to 90, minutes up to 90, then hours. */
+export function describeWait(seconds: number): string {
+  if (seconds < 90) return seconds === 1 ? "1 second" : `${seconds} seconds`;
   if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
   return `${Math.ceil(seconds / 3600)} hours`;
 }

@@ -1,15 +1,19 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, passkeys, sessions } from "@/db/schema";
+import { createHash } from "node:crypto";
+import { isoCBOR } from "@simplewebauthn/server/helpers";
+import { auditLog, identifiers, passkeys, sessions } from "@/db/schema";
 import { SoftwareAuthenticator } from "@mimi-discovery/msp-kit/testing";
 import { signInWithCode } from "@/lib/accounts/sign-in-with-code";
 import { createOtpHarness, testKeys } from "@/test/support/otp-harness";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { WEBAUTHN_CHALLENGE_TTL_MS } from "./challenges";
+import { storeChallenge, takeChallenge, WEBAUTHN_CHALLENGE_TTL_MS } from "./challenges";
 import { listPasskeys, removePasskey } from "./manage-passkeys";
 import { finishPasskeyRegistration, startPasskeyRegistration } from "./register-passkey";
 import { relyingPartyFor } from "./relying-party";
 import { signInWithPasskey, startPasskeySignIn } from "./sign-in-with-passkey";
+import { maySign } from "./signing-passkeys";
+import { verifyPasskeyAssertion } from "./verify-passkey-assertion";
 
 const ORIGIN = "http://localhost:3000";
 const rp = relyingPartyFor(ORIGIN);
@@ -196,3 +200,162 @@ describe("removing a passkey", () => {
     expect((await testDb.db.select().from(auditLog).where(eq(auditLog.subjectId, passkey.id))).map((row) => row.action)).toEqual(["passkey.registered"]);
   });
 });
+
+describe("registration, as the browser is asked for it", () => {
+  it("asks for a discoverable ES256 credential with user verification and no attestation, and excludes the account's own", async () => {
+    const userId = await account();
+    const existing = await SoftwareAuthenticator.create();
+    await register(userId, existing);
+    const { options } = await startPasskeyRegistration({ db: testDb.db, rp, userId, userName: "someone", now: T0 });
+    expect(options).toMatchObject({
+      rp: { name: "mimi-discovery", id: "localhost" },
+      user: { id: Buffer.from(userId).toString("base64url") },
+      attestation: "none",
+      authenticatorSelection: { residentKey: "required", userVerification: "required" },
+      pubKeyCredParams: [{ alg: -7, type: "public-key" }],
+      timeout: 120_000,
+    });
+    expect(options.excludeCredentials?.map((credential) => credential.id)).toEqual([Buffer.from(existing.credentialId).toString("base64url")]);
+  });
+
+  it("gives an identifier's own passkey a user handle of its own, and excludes only the passkeys of that scope", async () => {
+    const userId = await account();
+    await register(userId, await SoftwareAuthenticator.create());
+    const [identifier] = await testDb.db.select().from(identifiers).where(eq(identifiers.userId, userId));
+    const { options } = await startPasskeyRegistration({ db: testDb.db, rp, userId, userName: "someone", identifierId: identifier!.id, now: T0 });
+    expect(options.user.id).toBe(createHash("sha256").update(`${userId}/${identifier!.id}`).digest("base64url"));
+    expect(options.excludeCredentials).toEqual([]);
+  });
+
+  it("refuses an identifier id that is not a UUID as unknown, without asking the database", async () => {
+    const userId = await account();
+    expect(await refusal(startPasskeyRegistration({ db: testDb.db, rp, userId, userName: "someone", identifierId: "x' or 1=1", now: T0 }))).toBe("unknown_identifier");
+  });
+
+  it("refuses a registration whose identifier left the account between the two steps, and stores nothing", async () => {
+    const userId = await account();
+    const [identifier] = await testDb.db.select().from(identifiers).where(eq(identifiers.userId, userId));
+    const started = await startPasskeyRegistration({ db: testDb.db, rp, userId, userName: "someone", identifierId: identifier!.id, now: T0 });
+    const other = await account();
+    await testDb.db.update(identifiers).set({ userId: other }).where(eq(identifiers.id, identifier!.id));
+    const response = (await (await SoftwareAuthenticator.create()).register(started.options, ORIGIN)) as never;
+    const finishing = finishPasskeyRegistration({ db: testDb.db, rp, userId, challengeId: started.challengeId, name: "own", response, now: T0 });
+    expect(await refusal(finishing)).toBe("unknown_identifier");
+    expect(await listPasskeys(testDb.db, userId)).toEqual([]);
+  });
+
+  it("refuses a credential made without user verification", async () => {
+    const userId = await account();
+    const started = await startPasskeyRegistration({ db: testDb.db, rp, userId, userName: "someone", now: T0 });
+    const response = (await (await SoftwareAuthenticator.create()).register(started.options, ORIGIN)) as { response: { attestationObject: string } };
+    const attestation = isoCBOR.decodeFirst<Map<string, unknown>>(Buffer.from(response.response.attestationObject, "base64url"));
+    const authData = new Uint8Array(attestation.get("authData") as Uint8Array);
+    authData[32] = authData[32]! & ~0x04; // UV off
+    attestation.set("authData", authData);
+    response.response.attestationObject = Buffer.from(isoCBOR.encode(attestation as never)).toString("base64url");
+    const finishing = finishPasskeyRegistration({ db: testDb.db, rp, userId, challengeId: started.challengeId, name: "no uv", response: response as never, now: T0 });
+    const error = await finishing.catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "not_verified" });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(await listPasskeys(testDb.db, userId)).toEqual([]);
+  });
+
+  it("refuses an id of 1,024 bytes before verification, and a response whose id is not its credential's after", async () => {
+    const userId = await account();
+    const attempt = async (bytes: number) => {
+      const started = await startPasskeyRegistration({ db: testDb.db, rp, userId, userName: "someone", now: T0 });
+      const response = (await (await SoftwareAuthenticator.create()).register(started.options, ORIGIN)) as { id: string; rawId: string };
+      response.id = response.rawId = Buffer.alloc(bytes, 1).toString("base64url");
+      return refusal(finishPasskeyRegistration({ db: testDb.db, rp, userId, challengeId: started.challengeId, name: "long", response: response as never, now: T0 }));
+    };
+    expect(await attempt(1_023)).toBe("malformed_response");
+    expect(await attempt(1_024)).toBe("credential_too_long");
+    expect(await listPasskeys(testDb.db, userId)).toEqual([]);
+  });
+
+  it("refuses the same credential twice, keeps its transports and audits who registered what", async () => {
+    const userId = await account();
+    const authenticator = await SoftwareAuthenticator.create();
+    const passkey = await register(userId, authenticator);
+    expect(passkey.transports).toEqual(["internal"]);
+    const again = await register(userId, authenticator).catch((caught: unknown) => caught);
+    expect(again).toMatchObject({ code: "already_registered" });
+    expect((again as Error).cause).toBeDefined();
+    const [audit] = await testDb.db.select().from(auditLog).where(eq(auditLog.subjectId, passkey.id));
+    expect(audit).toMatchObject({ actorKind: "recipient", subjectType: "passkey", action: "passkey.registered" });
+  });
+
+  it("stores no transports for a response that names none", async () => {
+    const userId = await account();
+    const started = await startPasskeyRegistration({ db: testDb.db, rp, userId, userName: "someone", now: T0 });
+    const response = (await (await SoftwareAuthenticator.create()).register(started.options, ORIGIN)) as { response: { transports?: string[] } };
+    delete response.response.transports;
+    const passkey = await finishPasskeyRegistration({ db: testDb.db, rp, userId, challengeId: started.challengeId, name: "bare", response: response as never, now: T0 });
+    expect(passkey.transports).toEqual([]);
+  });
+
+  it("names the identifier in the audit row of an identifier's own passkey", async () => {
+    const userId = await account();
+    const [identifier] = await testDb.db.select().from(identifiers).where(eq(identifiers.userId, userId));
+    const started = await startPasskeyRegistration({ db: testDb.db, rp, userId, userName: "someone", identifierId: identifier!.id, now: T0 });
+    const response = (await (await SoftwareAuthenticator.create()).register(started.options, ORIGIN)) as never;
+    const passkey = await finishPasskeyRegistration({ db: testDb.db, rp, userId, challengeId: started.challengeId, name: "own", response, now: T0 });
+    const [audit] = await testDb.db.select().from(auditLog).where(eq(auditLog.subjectId, passkey.id));
+    expect(audit!.details).toEqual({ name: "own", identifier: identifier!.id });
+  });
+});
+
+describe("assertions", () => {
+  it("asks for user verification at sign-in, for this relying party, for two minutes", async () => {
+    const { options } = await startPasskeySignIn({ db: testDb.db, rp, now: T0 });
+    expect(options).toMatchObject({ rpId: "localhost", userVerification: "required", timeout: 120_000 });
+  });
+
+  it("refuses another account's passkey where an account is expected, and moves nothing", async () => {
+    const owner = await account();
+    const mallory = await account();
+    const authenticator = await SoftwareAuthenticator.create();
+    const passkey = await register(owner, authenticator);
+    const challenge = "c2lnbi1mb3ItbWFsbG9yeQ";
+    const response = (await authenticator.authenticate({ challenge, rpId: rp.rpId, origin: ORIGIN })) as never;
+    const verifying = testDb.db.transaction((tx) => verifyPasskeyAssertion({ tx, rp, response, expectedChallenge: challenge, userId: mallory, now: T0 }));
+    expect(await refusal(verifying)).toBe("other_account");
+    expect(await stored(passkey.id)).toMatchObject({ counter: 1, lastUsedAt: null });
+  });
+
+  it("keeps the library's error as the cause of a refusal", async () => {
+    const userId = await account();
+    const authenticator = await SoftwareAuthenticator.create();
+    await register(userId, authenticator);
+    const error = await signIn(authenticator, { flags: { userVerified: false } }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "not_verified" });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it("lets every passkey of the account sign, not only the first", async () => {
+    const userId = await account();
+    await register(userId, await SoftwareAuthenticator.create());
+    const second = await register(userId, await SoftwareAuthenticator.create());
+    const [identifier] = await testDb.db.select().from(identifiers).where(eq(identifiers.userId, userId));
+    expect(await maySign(testDb.db, second, identifier!.id)).toBe(true);
+  });
+});
+
+describe("ids from outside", () => {
+  it("are refused unless they are exactly a UUID, without a database error", async () => {
+    const userId = await account();
+    const stored = await storeChallenge(testDb.db, { purpose: "authenticate", userId: null, challenge: "abc", now: T0 });
+    for (const id of [`x${stored.id}`, `${stored.id}x`]) {
+      expect(await takeChallenge(testDb.db, { id, purpose: "authenticate", userId: null, now: T0 })).toBeNull();
+    }
+    const passkey = await register(userId, await SoftwareAuthenticator.create());
+    for (const passkeyId of [`x${passkey.id}`, `${passkey.id}x`]) {
+      expect(await removePasskey({ db: testDb.db, userId, passkeyId, now: T0 })).toBe(false);
+    }
+    const [removal] = await Promise.all([removePasskey({ db: testDb.db, userId, passkeyId: passkey.id, now: T0 })]);
+    expect(removal).toBe(true);
+    const audit = await testDb.db.select().from(auditLog).where(eq(auditLog.subjectId, passkey.id));
+    expect(audit.find((row) => row.action === "passkey.removed")).toMatchObject({ actorKind: "recipient", subjectType: "passkey" });
+  });
+});
+

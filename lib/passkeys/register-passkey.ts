@@ -67,7 +67,7 @@ async function ownsIdentifier(db: Database, userId: string, identifierId: string
 
 /**
  * Verifies a new credential and stores it with its audit row in one transaction. Refuses credential ids over
- * 1023 bytes, ids already registered, backup state without backup eligibility, keys other than ES256, and
+ * 1023 bytes, a response whose id is not the credential's, ids already registered, backup state without backup eligibility, keys other than ES256, and
  * anything the library does not call verified.
  */
 export async function finishPasskeyRegistration(options: {
@@ -102,6 +102,9 @@ export async function finishPasskeyRegistration(options: {
       }
       if (!verification.verified || !verification.registrationInfo) throw new PasskeyError("not_verified");
       const { credential, credentialBackedUp, credentialDeviceType } = verification.registrationInfo;
+      // The library stores the id from the authenticator data and does not compare it with the response's: a
+      // response that names another id is not one credential, and the 1,023-byte rule is about the stored one.
+      if (credential.id !== response.id) throw new PasskeyError("malformed_response");
       const identifierId = challenge.payload ? (JSON.parse(challenge.payload) as { identifierId: string }).identifierId : null;
       // The identifier may have left the account since the ceremony began (removed, or taken by its new holder).
       if (identifierId !== null && !(await ownsIdentifier(tx, userId, identifierId))) throw new PasskeyError("unknown_identifier");

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rateEvents } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { testEnv } from "@/test/support/test-env";
 import { checkWindow, countEvents, lockBuckets, recordEvent } from "./sliding-window";
 
 const T0 = new Date("2026-11-22T10:00:00Z");
@@ -82,5 +83,26 @@ describe("sliding windows of events", () => {
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(["first locked", "first done", "second locked"]);
+  });
+
+  // Two transactions that lock the same buckets in opposite orders must never wait on each other in a cycle.
+  // PGlite has one connection and cannot hold two transactions at once: this needs the server.
+  it.runIf(Boolean(testEnv.TEST_DATABASE_URL))("takes the locks in one global order, so that no two transactions deadlock", async () => {
+    const lock = (bucket: string) => sql`select pg_advisory_xact_lock(hashtextextended(${bucket}, 0))`;
+    const waitingOnAdvisoryLock = async () => {
+      const [row] = (await testDb.db.execute(sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`)) as unknown as { n: number }[];
+      return row!.n > 0;
+    };
+    let other: Promise<void> | undefined;
+    await testDb.db.transaction(async (holder) => {
+      await holder.execute(lock("a"));
+      // The other names b first. In the global order it waits for a before it takes b; out of order it would
+      // hold b while it waits for a, and the holder, asking for b, would close the cycle.
+      other = testDb.db.transaction((tx) => lockBuckets(tx, ["b", "a"]));
+      while (!(await waitingOnAdvisoryLock())) await new Promise((resolve) => setTimeout(resolve, 10));
+      const [row] = (await holder.execute(sql`select pg_try_advisory_xact_lock(hashtextextended(${"b"}, 0)) as free`)) as unknown as { free: boolean }[];
+      expect(row!.free).toBe(true);
+    });
+    await other;
   });
 });

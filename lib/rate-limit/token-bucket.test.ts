@@ -130,6 +130,18 @@ function describeContract(name: string, open: () => Promise<Opened>) {
       expect(await store.take(key, 1, { burst: 1, refillPerSecond: 1 }, at(0))).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
     });
 
+    it("takes given-back tokens again, never above the burst, and a missing bucket stays full", async () => {
+      const key = newKey();
+      await store.give(key, 5, tenAtTwo, at(0));
+      expect(await store.take(key, 10, tenAtTwo, at(0))).toMatchObject({ allowed: true, remaining: 0 });
+      await store.give(key, 4, tenAtTwo, at(0));
+      expect(await store.take(key, 4, tenAtTwo, at(0))).toMatchObject({ allowed: true, remaining: 0 });
+      // Refill and the given tokens together still stop at the burst.
+      await store.give(key, 9, tenAtTwo, at(1));
+      expect(await store.take(key, 10, tenAtTwo, at(1))).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await store.take(key, 1, tenAtTwo, at(1))).allowed).toBe(false);
+    });
+
     it("keeps keys independent", async () => {
       const [first, second] = [newKey(), newKey()];
       await store.take(first, 10, tenAtTwo, at(0));
@@ -233,10 +245,14 @@ describe("describeTake", () => {
 });
 
 describe("a store that is down fails closed", () => {
-  const expectUnavailable = async (store: TokenBucketStore) => {
+  const inSql = "The rate limit table could not be read or written";
+  const inRedis = "The rate limit store in Redis did not answer";
+  // The message names the store: it is what an operator reads in the log line of the 503.
+  const expectUnavailable = async (store: TokenBucketStore, message: string) => {
     const started = Date.now();
     const error = await store.take("msp-down", 1, tenAtTwo, at(0)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RateLimitStoreUnavailable);
+    expect((error as Error).message).toBe(message);
     expect((error as Error).cause).toBeInstanceOf(Error);
     expect(Date.now() - started).toBeLessThan(2_500);
   };
@@ -244,7 +260,7 @@ describe("a store that is down fails closed", () => {
   it("in PostgreSQL, when the server does not answer", async () => {
     const raw = openRawClient({ url: "postgres://postgres@127.0.0.1:9/none" });
     try {
-      await expectUnavailable(createPostgresBucketStore(wrapClient(raw)));
+      await expectUnavailable(createPostgresBucketStore(wrapClient(raw)), inSql);
     } finally {
       await closeRawClient(raw);
     }
@@ -253,16 +269,16 @@ describe("a store that is down fails closed", () => {
   it("in PGlite, when the instance is closed", async () => {
     const raw = openRawClient({ memory: true });
     await closeRawClient(raw);
-    await expectUnavailable(createPostgresBucketStore(wrapClient(raw)));
+    await expectUnavailable(createPostgresBucketStore(wrapClient(raw)), inSql);
   });
 
   it("in Redis, when the server does not answer, with a lazy or an eager client", async () => {
     const lazy = openRedis("redis://127.0.0.1:9");
     const eager = openRedis("redis://127.0.0.1:9", { ...failFast, lazyConnect: false });
     try {
-      await expectUnavailable(createRedisBucketStore(lazy));
-      await expectUnavailable(createRedisBucketStore(lazy));
-      await expectUnavailable(createRedisBucketStore(eager));
+      await expectUnavailable(createRedisBucketStore(lazy), inRedis);
+      await expectUnavailable(createRedisBucketStore(lazy), inRedis);
+      await expectUnavailable(createRedisBucketStore(eager), inRedis);
     } finally {
       lazy.disconnect();
       eager.disconnect();
@@ -273,6 +289,6 @@ describe("a store that is down fails closed", () => {
     const redis = openRedis(redisUrl);
     await redis.connect();
     await redis.quit();
-    await expectUnavailable(createRedisBucketStore(redis));
+    await expectUnavailable(createRedisBucketStore(redis), inRedis);
   });
 });

@@ -26,6 +26,11 @@ export interface TokenBucketStore {
    * Throws RateLimitStoreUnavailable when the store cannot answer: callers must then refuse (503), not allow.
    */
   take(key: string, cost: number, policy: BucketPolicy, now: Date): Promise<TakeResult>;
+  /**
+   * Puts `amount` tokens back (a lease's unspent rest, leased-bucket-store.ts), never above the burst; a missing
+   * bucket is full already and stays so. Throws RateLimitStoreUnavailable like take.
+   */
+  give(key: string, amount: number, policy: BucketPolicy, now: Date): Promise<void>;
 }
 
 export class RateLimitStoreUnavailable extends DomainError<"store_unavailable"> {

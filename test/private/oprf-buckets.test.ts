@@ -169,7 +169,7 @@ describe("what the kit does not trust", () => {
     const altered = Uint8Array.from(dave.record);
     altered[40]! ^= 1;
     const result = (await lookupCsis(h.app.db, ["mailto:bob@example.com"], new Date())).get("mailto:bob@example.com")!;
-    const forged = serializeLookup({ ...result, mappings: result.mappings.map((mapping) => ({ ...mapping, document: mapping.document.replace('"chat.example"', '"evil.example"') })) });
+    const forged = serializeLookup({ ...result, mappings: result.mappings.map((mapping) => ({ ...mapping, served: mapping.served.replace('"chat.example"', '"evil.example"') })) });
     try {
       await h.app.db.update(privateRecords).set({ record: altered }).where(and(eq(privateRecords.epoch, key.epoch), eq(privateRecords.tag, dave.tag)));
       await h.app.db.update(privateRecords).set({ record: await sealRecord(yOf("mailto:bob@example.com"), forged) }).where(and(eq(privateRecords.epoch, key.epoch), eq(privateRecords.tag, bob.tag)));

@@ -6,6 +6,7 @@ import { csipClaims, csips, identifiers, msps } from "@/db/schema";
 import { installDatabase } from "@/db/index";
 import { installEnv, parseEnv, type Env } from "@/env";
 import { closeSharedRedis } from "@/lib/rate-limit/redis-client";
+import { closeKeyAuthenticator } from "@/http/key-authenticator";
 import { signInWithCode } from "@/lib/accounts/sign-in-with-code";
 import { generateApiKey } from "@/lib/api-keys/api-key-format";
 import { apiKeys } from "@/db/schema";
@@ -80,6 +81,7 @@ export async function createAppHarness(overrides: Record<string, string> = {}, o
     /** The harness's database on the PostgreSQL server; unset on PGlite. */
     databaseUrl: testDb.url,
     close: async () => {
+      await closeKeyAuthenticator();
       closeSharedRedis();
       await testDb.close();
     },

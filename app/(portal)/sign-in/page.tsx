@@ -10,7 +10,8 @@ import { getDb } from "@/db/index";
 import { now } from "@/lib/clock";
 import { findStepUp } from "@/lib/step-up/take-step-up";
 import { requestSignInCode, resendSignInCode, startSignInOver, verifySignInCode } from "./actions";
-import { PasskeySignIn } from "./passkey-sign-in";
+import { PasskeySignInButton } from "@/components/passkey-sign-in-button";
+import { finishPasskeySignInAction, startPasskeySignInAction } from "./passkey-actions";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -43,7 +44,7 @@ export default async function SignInPage() {
       )}
       {!challenge && (
         <Card title="Have a passkey?" description="Sign in with the passkey you registered on your account page: no code needed.">
-          <PasskeySignIn />
+          <PasskeySignInButton start={startPasskeySignInAction} finish={finishPasskeySignInAction} label="Sign in with a passkey" variant="secondary" />
         </Card>
       )}
     </div>

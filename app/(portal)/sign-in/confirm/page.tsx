@@ -21,7 +21,8 @@ import {
 } from "./actions";
 import { NewHolderChoice } from "./_components/new-holder-choice";
 import { OwnAccountForm } from "./_components/own-account-form";
-import { PasskeyStepUp } from "./_components/passkey-step-up";
+import { PasskeySignInButton } from "@/components/passkey-sign-in-button";
+import { finishPasskeyStepUpAction, startPasskeyStepUpAction } from "./passkey-actions";
 
 export const metadata: Metadata = { title: "Confirm your sign-in" };
 
@@ -67,7 +68,7 @@ export default async function ConfirmSignInPage() {
             {offers.passkey && (
               <div className="flex flex-col gap-2">
                 <h3 className="text-sm font-semibold text-slate-900">With your passkey</h3>
-                <PasskeyStepUp />
+                <PasskeySignInButton start={startPasskeyStepUpAction} finish={finishPasskeyStepUpAction} label="Use your passkey" />
               </div>
             )}
             {offers.otherIdentifier && (

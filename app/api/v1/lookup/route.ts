@@ -3,7 +3,7 @@ import { PROBLEM_DETAILS } from "@/http/problem-details";
 import { SINGLE_LOOKUP_MAX_BYTES } from "@/http/body-limits";
 import { parseCsiInput, lookupRequestSchema } from "@mimi-discovery/msp-kit";
 import { readJsonBody } from "@/http/read-json-body";
-import { withApiKey } from "@/http/with-api-key";
+import { jsonAnswer, withApiKey } from "@/http/with-api-key";
 import { lookupCsis, serializeLookup } from "@/lib/lookup/lookup-csis";
 
 export const dynamic = "force-dynamic";
@@ -15,5 +15,5 @@ export const POST = withApiKey("msp", "lookup", async ({ request, db, now, charg
   if (!parsed.ok) throw new ApiError("invalid_value", PROBLEM_DETAILS.invalidIdentifier(parsed.error.detail), {}, { identifier_error: parsed.error.code });
   await charge(1);
   const result = (await lookupCsis(db, [parsed.csi.uri], now)).get(parsed.csi.uri)!;
-  return new Response(serializeLookup(result), { headers: { "content-type": "application/json", "cache-control": "no-store" } });
+  return jsonAnswer(serializeLookup(result));
 });

@@ -86,6 +86,11 @@ describe("checkClientData", () => {
     expect(check(bytes)).toEqual({ id: "client_data", ok: false, detail });
   });
 
+  it("refuses client data that is not UTF-8, even where a lenient decoder would make valid JSON of it", () => {
+    const bytes = new Uint8Array([...utf8('{"type":"webauthn.get","challenge":"abc","origin":"http://localhost:3000","x":"'), 0xff, ...utf8('"}')]);
+    expect(check(bytes).detail).toBe("The assertion's client_data_json is not UTF-8 JSON.");
+  });
+
   it("cannot expect a challenge for a document that cannot be canonicalized", () => {
     expect(checkClientData({ clientDataJson: data(ok), expectedChallenge: undefined, expectedOrigin: "http://localhost:3000" }).detail).toBe("The client data does not match: the document cannot be canonicalized, so no challenge can be expected for it.");
   });
@@ -148,6 +153,17 @@ describe("checkBinding", () => {
     expect((await check(binding)).result.ok).toBe(true);
   });
 
+  it("ignores an nbf written as a string of digits too, though it would be far in the future as a number", async () => {
+    const binding = await dp.signBinding({ sub: "tel:+14085551212", cnf: { jwk: passkey.publicKeyJwk() }, nbf: "99999999999" as never });
+    expect((await check(binding)).result.ok).toBe(true);
+  });
+
+  it("refuses a payload that is not UTF-8, even where a lenient decoder would make valid JSON of it", async () => {
+    const payload = Buffer.concat([Buffer.from('{"iss":"'), Buffer.from([0xff]), Buffer.from('"}')]).toString("base64url");
+    const binding = `${b64(JSON.stringify({ alg: "ES256", typ: "mimi-csi-binding+jwt", kid: "dp-key-1" }))}.${payload}.c2ln`;
+    expect((await check(binding)).result.detail).toBe("The binding is not a compact JWS with a JSON payload.");
+  });
+
   it("uses only ES256 signing keys of the JWKS, with or without alg and use", async () => {
     const binding = await dp.signBinding({ sub: "tel:+14085551212", cnf: { jwk: passkey.publicKeyJwk() } });
     const [key] = dp.options.jwks.keys as (JsonWebKey & { kid: string })[];
@@ -160,6 +176,11 @@ describe("checkBinding", () => {
     expect(await verifyWith([{ ...key, use: "enc" }])).toBe(false);
     expect(await verifyWith([{ ...key, crv: "P-384" }])).toBe(false);
     expect(await verifyWith([{ ...key, kty: "OKP" }])).toBe(false);
+    // Not tried and failed, but never a candidate: the JWKS publishes no ES256 key of that kid.
+    const detailWith = async (keys: JsonWebKey[]) => (await checkBinding({ binding, document: sampleDocument(), verify: { ...dp.options, jwks: { keys } }, now: NOW })).result.detail;
+    for (const unusable of [{ ...key, kty: "OKP" }, { ...key, crv: "P-384" }]) {
+      expect(await detailWith([unusable])).toMatch(/it names the key "dp-key-1", which the DP's JWKS does not publish/u);
+    }
   });
 
   it("tries every key that shares the kid during a rotation", async () => {
@@ -167,6 +188,11 @@ describe("checkBinding", () => {
     const impostor = await createTestDp({ kid: dp.kid });
     const keys = [...impostor.options.jwks.keys, ...dp.options.jwks.keys];
     expect((await checkBinding({ binding, document: sampleDocument(), verify: { ...dp.options, jwks: { keys } }, now: NOW })).result.ok).toBe(true);
+  });
+
+  it("quotes an object claim as JSON, not as [object Object]", async () => {
+    const binding = await dp.signBinding({ iss: { dp: "x" } as never, sub: "tel:+14085551212", cnf: { jwk: passkey.publicKeyJwk() } });
+    expect((await check(binding)).result.detail).toMatch(/it was issued by \{"dp":"x"\}, not by the DP/u);
   });
 
   it("quotes non-string claims as JSON", async () => {
@@ -289,6 +315,27 @@ describe("verifyMapping's guards", () => {
     expect(verification.ok).toBe(false);
     expect(verification.checks.map((check) => check.id)).toEqual(["document", "binding", "client_data", "authenticator_data", "signature", "expiry", "replay"]);
     expect(verification.checks.find((check) => check.id === "document")!.detail).toBe("The document check could not run: boom.");
+  });
+
+  it("reports every check that throws under its own id, and none of them as passed", async () => {
+    const mapping = await signMapping({ dp, authenticator: passkey, document: sampleDocument() });
+    // Whatever reads this document or these options throws: each check's guard must speak for it.
+    const hostileDocument = new Proxy({}, { get: () => { throw new Error("boom"); }, has: () => { throw new Error("boom"); } });
+    const hostileOptions = Object.defineProperties({ ...dp.options }, Object.fromEntries(
+      ["issuer", "jwks", "rpId", "lastSeenSeq"].map((name) => [name, { get: () => { throw new Error("boom"); }, enumerable: true }]),
+    ));
+    const verification = await verifyMapping({ document: hostileDocument, proof: mapping.proof }, hostileOptions);
+    const thrown = verification.checks.filter((check) => check.detail.endsWith("could not run: boom."));
+    expect(thrown.map((check) => check.id)).toEqual(["document", "binding", "client_data", "authenticator_data", "expiry", "replay"]);
+    expect(thrown.every((check) => !check.ok)).toBe(true);
+    expect(thrown.find((check) => check.id === "client_data")!.detail).toBe("The client data check could not run: boom.");
+    expect(verification.ok).toBe(false);
+  });
+
+  it("reads a proof field that is not base64url as missing", async () => {
+    const { document, proof } = await signMapping({ dp, authenticator: passkey, document: sampleDocument() });
+    const verification = await verifyMapping({ document, proof: { ...proof, assertion: { ...proof.assertion, signature: "not*base64" } } }, dp.options);
+    expect(verification.checks.find((check) => check.id === "signature")!.detail).toBe("The assertion carries no signature in base64url.");
   });
 
   it("reads an issuer that is no URL as the origin itself", async () => {

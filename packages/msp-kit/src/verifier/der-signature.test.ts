@@ -57,6 +57,7 @@ describe("derToP1363", () => {
     ["an empty s", der(r32, []), "s has an impossible length"],
     ["a negative s", der(r32, [0x80]), "s is negative"],
     ["an s longer than a scalar", der(r32, [1, ...s32]), "s is longer than a P-256 scalar"],
+    ["bytes after s inside the SEQUENCE", new Uint8Array([0x30, 2 + 32 + 2 + 32 + 1, ...integer(r32), ...integer(s32), 0]), "bytes follow s inside the DER SEQUENCE"],
   ])("says why it refuses %s", (_label, bytes, message) => {
     expect(() => derToP1363(bytes)).toThrow(new Error(message));
   });

@@ -12,7 +12,7 @@ export function derToP1363(der: Uint8Array): Uint8Array<ArrayBuffer> {
   if (reader.offset + sequenceLength !== der.length) throw new Error("the DER SEQUENCE length does not match the signature's size");
   const r = readInteger(reader, "r");
   const s = readInteger(reader, "s");
-  if (reader.offset !== der.length) throw new Error("bytes follow the DER SEQUENCE");
+  if (reader.offset !== der.length) throw new Error("bytes follow s inside the DER SEQUENCE");
   const p1363 = new Uint8Array(2 * P256_SCALAR_BYTES);
   p1363.set(r, P256_SCALAR_BYTES - r.length);
   p1363.set(s, 2 * P256_SCALAR_BYTES - s.length);
@@ -41,6 +41,7 @@ function readInteger(reader: Reader, name: string): Uint8Array {
   reader.offset += length;
   if ((value[0]! & 0x80) !== 0) throw new Error(`${name} is negative`);
   // The 0x00 that keeps a high bit positive is not part of the number.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, stripping a lone 0x00 leaves zero, which the padding restores.
   while (value.length > 1 && value[0] === 0) value = value.subarray(1);
   if (value.length > P256_SCALAR_BYTES) throw new Error(`${name} is longer than a P-256 scalar`);
   return value;

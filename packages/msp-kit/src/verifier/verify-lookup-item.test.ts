@@ -108,4 +108,27 @@ describe("verifyLookupItem", () => {
     expect(result.ok).toBe(false);
     expect(result.mappings.map((mapping) => mapping.id)).toEqual(["#1"]);
   });
+
+  it("lets only a fresh mapping that verifies de-list the others: a forged one is trusted for nothing", async () => {
+    const genuine = await served("genuine", { seq: 5 });
+    const fresh = await served("forged-fresh", { seq: 9, fresh: true });
+    // The fresh document with another mapping's assertion: every field well formed, the signature not its own.
+    const forged = { ...fresh, proof: { ...fresh.proof, assertion: { ...fresh.proof.assertion, signature: genuine.proof.assertion.signature } } };
+    const result = await verifyLookupItem({ csi: "tel:+14085551212", result: "found", mappings: [genuine, forged] }, dp.options);
+    expect(failedChecks(result)).toEqual({ genuine: [], "forged-fresh": ["signature"] });
+  });
+
+  it("puts the de-listing on the replay check, and leaves the other checks as they were", async () => {
+    const item = { csi: "tel:+14085551212", result: "found", mappings: [await served("old", { seq: 5 }), await served("new", { seq: 9, fresh: true })] };
+    const checks = (await verifyLookupItem(item, dp.options)).mappings[0]!.verification.checks;
+    expect(checks.filter((check) => !check.ok).map((check) => check.id)).toEqual(["replay"]);
+    expect(checks.find((check) => check.id === "document")!.detail).toMatch(/^The document is a well-formed version 1 mapping/u);
+  });
+
+  it("names a mapping whose id is not text by its position", async () => {
+    const mapping = await served("m", {});
+    const result = await verifyLookupItem({ csi: "tel:+14085551212", result: "found", mappings: [{ ...mapping, id: 7 }] }, dp.options);
+    expect(result.mappings.map((entry) => entry.id)).toEqual(["#1"]);
+  });
 });
+

@@ -19,29 +19,31 @@ export async function verifyLookupItem(
     document: isRecord(mapping) ? mapping.document : undefined,
     proof: isRecord(mapping) ? mapping.proof : undefined,
   }));
-  const newestFresh = newestFreshSeq(served.map((mapping) => mapping.document), itemCsi);
+  const verified = await Promise.all(served.map(async ({ id, document, proof }) => ({ id, document, ...(await verifyMapping({ document, proof }, options)) })));
+  // Only a fresh mapping that verifies may de-list the others: a forged or broken one is trusted for nothing.
+  const newestFresh = newestFreshSeq(verified.filter((mapping) => mapping.ok).map((mapping) => mapping.document), itemCsi);
 
-  const mappings = await Promise.all(
-    served.map(async ({ id, document, proof }) => {
-      const { checks } = await verifyMapping({ document, proof }, options);
-      const csi = isRecord(document) ? document.csi : undefined;
-      const seq = isRecord(document) ? document.seq : undefined;
-      if (csi !== itemCsi) {
-        amend(checks, "document", `The document is for ${JSON.stringify(csi ?? null)}, but the lookup answered for ${JSON.stringify(itemCsi)}.`);
-      }
-      if (newestFresh !== undefined && typeof seq === "number" && seq < newestFresh) {
-        amend(checks, "replay", `This is an older mapping than one already seen: a fresh mapping with seq ${newestFresh} in the same answer de-lists its seq ${seq}.`);
-      }
-      return { id, verification: { ok: checks.every((check) => check.ok), checks } };
-    }),
-  );
+  const mappings = verified.map(({ id, document, checks }) => {
+    const csi = isRecord(document) ? document.csi : undefined;
+    const seq = isRecord(document) ? document.seq : undefined;
+    if (csi !== itemCsi) {
+      amend(checks, "document", `The document is for ${JSON.stringify(csi ?? null)}, but the lookup answered for ${JSON.stringify(itemCsi)}.`);
+    }
+    // Stryker disable next-line ConditionalExpression: equivalent, a number is never below undefined.
+    if (newestFresh !== undefined && typeof seq === "number" && seq < newestFresh) {
+      amend(checks, "replay", `This is an older mapping than one already seen: a fresh mapping with seq ${newestFresh} in the same answer de-lists its seq ${seq}.`);
+    }
+    return { id, verification: { ok: checks.every((check) => check.ok), checks } };
+  });
   return { ok: mappings.every((mapping) => mapping.verification.ok), mappings };
 }
 
 function newestFreshSeq(documents: unknown[], csi: string): number | undefined {
   const seqs = documents.flatMap((document) =>
+    // Stryker disable next-line ConditionalExpression: equivalent, a document that verified has a numeric seq.
     isRecord(document) && document.fresh === true && document.csi === csi && typeof document.seq === "number" ? [document.seq] : [],
   );
+  // Stryker disable next-line ConditionalExpression: equivalent, no seq is below Math.max() of nothing (-Infinity).
   return seqs.length === 0 ? undefined : Math.max(...seqs);
 }
 
@@ -49,6 +51,7 @@ function newestFreshSeq(documents: unknown[], csi: string): number | undefined {
 function amend(checks: CheckResult[], id: CheckId, failure: string): void {
   const index = checks.findIndex((check) => check.id === id);
   const previous = checks[index];
+  // Stryker disable next-line ConditionalExpression: verifyMapping always returns every check, so this never happens.
   if (previous === undefined) return;
   checks[index] = { id, ok: false, detail: previous.ok ? failure : `${failure} ${previous.detail}` };
 }

@@ -6,7 +6,7 @@ import { displayIdentifier } from "@/lib/identifiers/display";
 import { LOCK_REASON_LABELS } from "@/lib/identifier-locks/lock-reasons";
 import { listLocks } from "@/lib/identifier-locks/manage-locks";
 import { liftLockAction, lockIdentifierAction } from "@/app/(csip)/csip/lock-actions";
-import { LockForm } from "@/app/(csip)/csip/_components/lock-form";
+import { IdentifierReasonForm } from "@/app/(csip)/csip/_components/identifier-reason-form";
 import { LockList } from "@/app/(csip)/csip/_components/lock-list";
 import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
 
@@ -33,7 +33,14 @@ export default async function LocksPage({ params }: { params: Promise<{ csipId: 
         </p>
       </div>
       <Card title="Lock an identifier">
-        <LockForm csipId={csip.csipId} reasons={reasons} action={lockIdentifierAction} />
+        <IdentifierReasonForm
+          csipId={csip.csipId}
+          idPrefix="lock"
+          reasons={reasons}
+          reasonHint="Shown to whoever tries to take it over, without your name."
+          submit={{ label: "Lock", pending: "Locking…" }}
+          action={lockIdentifierAction}
+        />
       </Card>
       <Card title="Locks" description="A lock holds while you have authority over the identifier: a number ported away from you is no longer yours to lock.">
         <LockList csipId={csip.csipId} rows={rows} action={liftLockAction} />

@@ -3,9 +3,15 @@ import { Card } from "@/components/ui/card";
 import { CSV_LIMITS } from "@/lib/csip/parse-removal-csv";
 import { removeOneAction } from "@/app/(csip)/csip/actions";
 import { CsvUpload } from "@/app/(csip)/csip/_components/csv-upload";
-import { RemoveOneForm } from "@/app/(csip)/csip/_components/remove-one-form";
+import { IdentifierReasonForm } from "@/app/(csip)/csip/_components/identifier-reason-form";
 import { csipPath } from "@/app/(csip)/csip/_lib/paths";
 import { requireCsipMember } from "@/app/(csip)/csip/_lib/require-csip-member";
+
+const REMOVAL_REASONS = [
+  { value: "released", label: "Released: the line or mailbox was closed" },
+  { value: "reassigned", label: "Reassigned: it now belongs to someone else" },
+  { value: "other", label: "Other: remove its mappings only" },
+] as const;
 
 export const metadata: Metadata = { title: "Removals" };
 
@@ -26,7 +32,14 @@ export default async function RemovalsPage({ params }: { params: Promise<{ csipI
         </p>
       </div>
       <Card title="Remove one identifier">
-        <RemoveOneForm csipId={csip.csipId} action={removeOneAction} />
+        <IdentifierReasonForm
+          csipId={csip.csipId}
+          idPrefix="remove"
+          reasons={REMOVAL_REASONS}
+          reasonHint="Released and reassigned also take the identifier off its holder's account."
+          submit={{ label: "Remove", pending: "Removing…", variant: "danger" }}
+          action={removeOneAction}
+        />
       </Card>
       <Card
         title="Upload a CSV file"

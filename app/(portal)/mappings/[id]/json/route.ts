@@ -1,6 +1,5 @@
 import { getDb } from "@/db/index";
 import { getCurrentSession } from "@/web/current-session";
-import { serializeMapping } from "@/lib/lookup/lookup-csis";
 import { findOwnMapping } from "@/lib/mappings/list-mappings";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +10,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   if (!session) return new Response("Sign in first.", { status: 401 });
   const mapping = await findOwnMapping(getDb(), session.userId, (await params).id);
   if (!mapping) return new Response("No such mapping on your account.", { status: 404 });
-  return new Response(serializeMapping(mapping), {
+  return new Response(mapping.served, {
     headers: {
       "content-type": "application/json",
       "content-disposition": `attachment; filename="mapping-${mapping.id}.json"`,

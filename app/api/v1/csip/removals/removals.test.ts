@@ -154,7 +154,7 @@ describe("number portability (the interim slides' table)", () => {
     const lookup = (await lookupCsis(app.db, [csi], new Date())).get(csi)!;
     expect(lookup.mappings.map((mapping) => mapping.id).sort()).toEqual(rows.map((row) => row.id).sort());
     return Object.fromEntries(lookup.mappings.map((mapping) => {
-      const document = JSON.parse(mapping.document) as { label: string; entries: { msp: string }[] };
+      const { document } = JSON.parse(mapping.served) as { document: { label: string; entries: { msp: string }[] } };
       return [document.label, document.entries.map((entry) => entry.msp)];
     }));
   }

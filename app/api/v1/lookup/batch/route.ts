@@ -4,7 +4,7 @@ import { PROBLEM_DETAILS } from "@/http/problem-details";
 import { batchLookupMaxBytes } from "@/http/body-limits";
 import { parseCsiInput, batchLookupRequestSchema } from "@mimi-discovery/msp-kit";
 import { readJsonBody } from "@/http/read-json-body";
-import { withApiKey } from "@/http/with-api-key";
+import { jsonAnswer, withApiKey } from "@/http/with-api-key";
 import { lookupCsis, serializeLookup } from "@/lib/lookup/lookup-csis";
 
 export const dynamic = "force-dynamic";
@@ -29,5 +29,5 @@ export const POST = withApiKey("msp", "lookup_batch", async ({ request, db, now,
   const items = slots.map((slot, index) =>
     slot.ok ? serializeLookup(results.get(slot.csi.uri)!) : JSON.stringify({ input: input.csis[index], error: slot.error }),
   );
-  return new Response(`{"results":[${items.join(",")}]}`, { headers: { "content-type": "application/json", "cache-control": "no-store" } });
+  return jsonAnswer(`{"results":[${items.join(",")}]}`);
 });

@@ -7,14 +7,23 @@ import { SelectField } from "@/components/ui/select-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 
-/** Locks one identifier inside the CSIP's authority against a change of holder, with a reason. */
-export function LockForm({
+/**
+ * One identifier inside the CSIP's authority, and a reason: the form of removing one identifier's mappings and of
+ * locking one against a change of holder.
+ */
+export function IdentifierReasonForm({
   csipId,
+  idPrefix,
   reasons,
+  reasonHint,
+  submit,
   action,
 }: {
   csipId: string;
-  reasons: { value: string; label: string }[];
+  idPrefix: string;
+  reasons: readonly { value: string; label: string }[];
+  reasonHint: string;
+  submit: { label: string; pending: string; variant?: "primary" | "danger" };
   action: (state: FormState, formData: FormData) => Promise<FormState>;
 }) {
   const [state, formAction] = useActionState(action, {});
@@ -25,7 +34,7 @@ export function LockForm({
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <TextField
           className="min-w-0"
-          id="lock-csi"
+          id={`${idPrefix}-csi`}
           name="csi"
           label="Phone number or email address"
           hint="A number with + and the country code, or an address in one of your domains."
@@ -37,17 +46,19 @@ export function LockForm({
           required
         />
         <SelectField
-          id="lock-reason"
+          id={`${idPrefix}-reason`}
           name="reason"
           label="Reason"
-          hint="Shown to whoever tries to take it over, without your name."
-          options={reasons}
+          hint={reasonHint}
+          options={[...reasons]}
           defaultValue={state.values?.reason ?? reasons[0]?.value}
           error={state.errors?.reason}
         />
       </div>
       <div>
-        <SubmitButton pendingText="Locking…">Lock</SubmitButton>
+        <SubmitButton variant={submit.variant} pendingText={submit.pending}>
+          {submit.label}
+        </SubmitButton>
       </div>
     </form>
   );

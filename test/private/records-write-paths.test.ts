@@ -32,6 +32,14 @@ describe("records are rewritten with every mapping change", () => {
     expect(await activeRecordOf(h.db, "mailto:writer@example.com")).toEqual({ result: "found", ids: [second.id, work.id] });
   });
 
+  it("a fresh publish de-lists every earlier mapping of the CSI in the record too", async () => {
+    await h.publishFor("fresh@example.com", { label: "Personal" });
+    await h.publishFor("fresh@example.com", { label: "Work" });
+    expect((await activeRecordOf(h.db, "mailto:fresh@example.com"))?.ids).toHaveLength(2);
+    const renewed = await h.publishFor("fresh@example.com", { label: "Renewed", fresh: true });
+    expect(await activeRecordOf(h.db, "mailto:fresh@example.com")).toEqual({ result: "found", ids: [renewed.id] });
+  });
+
   it("a recipient's removal rewrites the record; removing the last mapping deletes it", async () => {
     const published = await h.publishFor("+33 6 11 22 33 44");
     const csi = "tel:+33611223344";

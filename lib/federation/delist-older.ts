@@ -48,7 +48,7 @@ export async function delistOlder(options: {
       .from(mappings)
       .where(and(eq(mappings.csi, csi), eq(mappings.status, "active"), lt(mappings.createdAt, before)));
     if (older.length === 0) return { ok: true, delisted: 0, notices: [] } as const;
-    const removed = await removeMappings({ tx, mappingIds: older.map((row) => row.id), actor: { kind: "system" }, reason: "invalidated", issuer: options.issuer, key: await loadActiveSigningKey(tx, options.sealingKey), now });
+    const removed = await removeMappings({ tx, mappingIds: older.map((row) => row.id), actor: { kind: "system" }, reason: "invalidated", issuer: options.issuer, key: await loadActiveSigningKey(tx, options.sealingKey), sealingKey: options.sealingKey, now });
     await tx
       .insert(federationInvalidations)
       .values({ csi, fromDp: options.fromDp, mappingId: options.reference, documentCreated: before, receivedAt: now, delisted: removed.length })

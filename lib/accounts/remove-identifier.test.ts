@@ -1,24 +1,14 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { identifiers, mappings, passkeys, tombstones } from "@/db/schema";
-import { seedDemoMsps } from "@/lib/bootstrap/demo-msps";
-import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { lookupCsis } from "@/lib/lookup/lookup-csis";
 import { testKeys } from "@/test/support/otp-harness";
 import { createRecipients } from "@/test/support/recipients";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { removeIdentifier } from "./remove-identifier";
+import { useSeededTestDatabase } from "@/test/support/seeded-test-database";
 
 const ISSUER = "http://localhost:3000";
-let testDb: TestDatabase;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  await ensureSigningKey(testDb.db, testKeys.sealing);
-  await seedDemoMsps(testDb.db);
-});
-afterAll(async () => {
-  await testDb.close();
-});
+const testDb = useSeededTestDatabase();
 
 describe("removing an identifier from an account", () => {
   it("ends its mappings with signed tombstones and its own passkey, and leaves the other identifier's alone", async () => {

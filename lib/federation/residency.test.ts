@@ -1,25 +1,14 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mappings } from "@/db/schema";
-import { seedDemoMsps } from "@/lib/bootstrap/demo-msps";
-import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { mappingDraftSchema } from "@/lib/mappings/draft-schema";
 import { MappingError } from "@/lib/mappings/mapping-error";
 import { prepareMapping } from "@/lib/mappings/prepare-mapping";
-import { testKeys } from "@/test/support/otp-harness";
 import { createRecipients } from "@/test/support/recipients";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { storesHere } from "./residency";
+import { useSeededTestDatabase } from "@/test/support/seeded-test-database";
 
-let testDb: TestDatabase;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  await ensureSigningKey(testDb.db, testKeys.sealing);
-  await seedDemoMsps(testDb.db);
-});
-afterAll(async () => {
-  await testDb.close();
-});
+const testDb = useSeededTestDatabase();
 
 describe("data residency (protocol section 8)", () => {
   it("covers a CSI by E.164 prefix or email domain, or everything with *", () => {

@@ -1,12 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { auditLog, identifiers, mappings, msps, passkeys } from "@/db/schema";
 import { SoftwareAuthenticator } from "@mimi-discovery/msp-kit/testing";
 import { createOtpHarness, testKeys } from "@/test/support/otp-harness";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { signInWithCode } from "@/lib/accounts/sign-in-with-code";
-import { seedDemoMsps } from "@/lib/bootstrap/demo-msps";
-import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { publishedJwks, rotateSigningKey } from "@/lib/keys/signing-keys";
 import { lookupCsis, serializeLookup } from "@/lib/lookup/lookup-csis";
 import { finishPasskeyRegistration, startPasskeyRegistration } from "@/lib/passkeys/register-passkey";
@@ -16,19 +13,11 @@ import type { MappingDraft } from "./draft-schema";
 import { mappingDraftSchema } from "./draft-schema";
 import { prepareMapping } from "./prepare-mapping";
 import { publishMapping } from "./publish-mapping";
+import { useSeededTestDatabase } from "@/test/support/seeded-test-database";
 
 const ORIGIN = "http://localhost:3000";
 const rp = relyingPartyFor(ORIGIN);
-let testDb: TestDatabase;
-
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  await ensureSigningKey(testDb.db, testKeys.sealing);
-  await seedDemoMsps(testDb.db);
-});
-afterAll(async () => {
-  await testDb.close();
-});
+const testDb = useSeededTestDatabase();
 beforeEach(async () => {
   await testDb.db.execute(sql`truncate users, mappings, audit_log, webauthn_challenges, otp_challenges, rate_events cascade`);
 });

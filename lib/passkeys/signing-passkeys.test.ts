@@ -1,32 +1,21 @@
 import { decodeJwt } from "jose";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { identifiers, mappings, passkeys } from "@/db/schema";
 import { SoftwareAuthenticator } from "@mimi-discovery/msp-kit/testing";
 import { createOtpHarness, testKeys } from "@/test/support/otp-harness";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { signInWithCode } from "@/lib/accounts/sign-in-with-code";
-import { seedDemoMsps } from "@/lib/bootstrap/demo-msps";
-import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { mappingDraftSchema } from "@/lib/mappings/draft-schema";
 import { prepareMapping } from "@/lib/mappings/prepare-mapping";
 import { publishMapping } from "@/lib/mappings/publish-mapping";
 import { PasskeyError } from "./passkey-error";
 import { finishPasskeyRegistration, startPasskeyRegistration } from "./register-passkey";
 import { relyingPartyFor } from "./relying-party";
+import { useSeededTestDatabase } from "@/test/support/seeded-test-database";
 
 const ORIGIN = "http://localhost:3000";
 const rp = relyingPartyFor(ORIGIN);
-let testDb: TestDatabase;
-
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  await ensureSigningKey(testDb.db, testKeys.sealing);
-  await seedDemoMsps(testDb.db);
-});
-afterAll(async () => {
-  await testDb.close();
-});
+const testDb = useSeededTestDatabase();
 
 async function register(userId: string, authenticator: SoftwareAuthenticator, identifierId?: string) {
   const started = await startPasskeyRegistration({ db: testDb.db, rp, userId, userName: "bob", identifierId, now: new Date() });

@@ -1,35 +1,26 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from "jose";
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { auditLog, csipClaims, csips, identifiers, mappings, notifications, passkeys, portRecords, sessions, signInStepUps, tombstones, users } from "@/db/schema";
 import { seedDemoMsps } from "@/lib/bootstrap/demo-msps";
 import type { TextMessage } from "@/lib/delivery/create-deliverer";
 import { IdentifierLockedError } from "@/lib/identifier-locks/identifier-locked-error";
 import { liftLock, lockIdentifier } from "@/lib/identifier-locks/manage-locks";
-import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { publishedJwks } from "@/lib/keys/signing-keys";
 import { lookupCsis } from "@/lib/lookup/lookup-csis";
 import { sendNotice } from "@/lib/notifications/notify";
 import { authenticationResponseSchema } from "@/lib/validations/webauthn";
 import { testKeys } from "@/test/support/otp-harness";
 import { createRecipients } from "@/test/support/recipients";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { abandonStepUp } from "./abandon-step-up";
 import { claimAsNewHolder } from "./claim-as-new-holder";
 import { confirmOwnAccount } from "./confirm-own-account";
 import { finishPasskeyStepUp, startPasskeyStepUp } from "./passkey-step-up";
+import { useSeededTestDatabase } from "@/test/support/seeded-test-database";
 
 const PHONE = "tel:+33612345678";
 const ORIGIN = "http://localhost:3000";
-let testDb: TestDatabase;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  await ensureSigningKey(testDb.db, testKeys.sealing);
-  await seedDemoMsps(testDb.db);
-});
-afterAll(async () => {
-  await testDb.close();
-});
+const testDb = useSeededTestDatabase();
 beforeEach(async () => {
   await testDb.db.execute(
     sql`truncate users, mappings, tombstones, audit_log, notifications, webauthn_challenges, otp_challenges, rate_events, sign_in_step_ups, identifier_locks, port_records, csip_claims, csips cascade`,

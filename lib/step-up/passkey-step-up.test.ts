@@ -1,28 +1,17 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { identifiers, mappings, passkeys, sessions, signInStepUps } from "@/db/schema";
-import { seedDemoMsps } from "@/lib/bootstrap/demo-msps";
-import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { PasskeyError } from "@/lib/passkeys/passkey-error";
 import { startPasskeySignIn } from "@/lib/passkeys/sign-in-with-passkey";
 import { authenticationResponseSchema } from "@/lib/validations/webauthn";
 import { SoftwareAuthenticator } from "@mimi-discovery/msp-kit/testing";
-import { testKeys } from "@/test/support/otp-harness";
 import { createRecipients } from "@/test/support/recipients";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { finishPasskeyStepUp, startPasskeyStepUp } from "./passkey-step-up";
 import { StepUpError } from "./step-up-error";
+import { useSeededTestDatabase } from "@/test/support/seeded-test-database";
 
 const PHONE = "tel:+33612345678";
-let testDb: TestDatabase;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  await ensureSigningKey(testDb.db, testKeys.sealing);
-  await seedDemoMsps(testDb.db);
-});
-afterAll(async () => {
-  await testDb.close();
-});
+const testDb = useSeededTestDatabase();
 beforeEach(async () => {
   await testDb.db.execute(sql`truncate users, mappings, tombstones, audit_log, webauthn_challenges, otp_challenges, rate_events, sign_in_step_ups cascade`);
 });

@@ -212,6 +212,33 @@ describe("checkNewClaim", () => {
     expect(checkNewClaim(claim, existing)).toEqual({ ok: true });
   });
 
+  // What the CSIP admin reads next to the field: the value, the kind and what to do, never the other CSIP.
+  it.each<[Claim, { claim: Claim; status: ClaimStatus }[], string]>([
+    [prefix("a", "+1408"), [held(prefix("b", "+1408"))], "The prefix +1408 is already claimed by another CSIP."],
+    [domain("a", "example.com"), [held(domain("b", "example.com"))], "The domain example.com is already claimed by another CSIP."],
+    [prefix("a", "+1408"), [held(prefix("a", "+1408"))], "The prefix +1408 is already yours (approved)."],
+    [domain("a", "example.com"), [held(domain("a", "example.com"), "pending")], "The domain example.com is already yours (awaiting approval)."],
+    [prefix("a", "+1408"), [held(prefix("a", "+1"))], "The prefix +1408 lies inside your claim +1, which already covers it."],
+    [prefix("a", "+1"), [held(prefix("a", "+1408555"))], "The prefix +1 contains your claim +1408555: withdraw that claim first."],
+  ])("says why it refuses %j", (claim, existing, message) => {
+    const result = checkNewClaim(claim, existing);
+    expect(result.ok ? undefined : result.message).toBe(message);
+  });
+
+  it("compares a claim only with claims of its own kind", () => {
+    // A damaged row of the other kind with the same text must neither block nor duplicate the new claim.
+    expect(checkNewClaim(domain("a", "example.com"), [held({ csipId: "b", kind: "e164_prefix", value: "example.com" })])).toEqual({ ok: true });
+    expect(checkNewClaim(prefix("a", "+1408"), [held({ csipId: "a", kind: "email_domain", value: "+1" })])).toEqual({ ok: true });
+  });
+
+  it("checks nesting for prefixes only: a domain inside its own domain's text is its own claim", () => {
+    expect(checkNewClaim(domain("a", "example.co"), [held(domain("a", "example.com"))])).toEqual({ ok: true });
+  });
+
+  it("names the rule in the error it throws for a loose value", () => {
+    expect(() => checkNewClaim(prefix("a", "+1 408"), [])).toThrow("checkNewClaim needs a value from normaliseClaimValue.");
+  });
+
   it("does not name the other CSIP in a held_by_other message", () => {
     const result = checkNewClaim(prefix("a", "+1408"), [held(prefix("secret-csip", "+1408"))]);
     expect(result.ok ? "" : result.message).not.toContain("secret-csip");
@@ -249,3 +276,39 @@ describe("checkNewClaim", () => {
     );
   });
 });
+
+describe("normaliseClaimValue: lengths and edges", () => {
+  it("takes a prefix typed in up to 64 characters, and refuses a 65th", () => {
+    expect(accepted("e164_prefix", `+1 408${" ".repeat(58)}`)).toBe("+1408");
+    expect(refusal("e164_prefix", `+1 408${" ".repeat(59)}`)).toBe("That is too long to be a number prefix.");
+  });
+
+  it("takes a domain typed in up to 512 characters, and refuses a 513th", () => {
+    expect(accepted("email_domain", `example.com${" ".repeat(501)}`)).toBe("example.com");
+    expect(refusal("email_domain", `example.com${" ".repeat(502)}`)).toBe("That is too long to be a domain.");
+  });
+
+  it("takes a domain of 253 characters, and refuses one of 254", () => {
+    const of = (length: number) => `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(length - 3 * 64)}`;
+    expect(accepted("email_domain", of(253))).toHaveLength(253);
+    expect(refusal("email_domain", of(254))).toBe("A domain has at most 253 characters.");
+  });
+
+  it("drops tel: only in front, and reads x as a wildcard only at the end", () => {
+    expect(accepted("e164_prefix", "tel:+1408")).toBe("+1408");
+    expect(refusal("e164_prefix", "+1408tel:")).toBe("A number prefix contains digits only, no letters.");
+    expect(refusal("e164_prefix", "+1x408")).toBe("A number prefix contains digits only, no letters.");
+    expect(refusal("e164_prefix", "+1408xx")).toBe("Wildcards are not needed: a prefix already covers every number that starts with it. Enter digits only.");
+  });
+
+  it("refuses an all-numeric last label as an IP address, but not a label that only starts with digits", () => {
+    expect(refusal("email_domain", "127.1")).toBe("An IP address is not a domain.");
+    expect(accepted("email_domain", "mail.example.1com")).toBe("mail.example.1com");
+    expect(accepted("email_domain", "mail.example.com1")).toBe("mail.example.com1");
+  });
+
+  it("refuses an unknown kind with a sentence saying so", () => {
+    expect(refusal("ip_range" as ClaimKind, "10.0.0.0/8")).toBe("Unknown claim kind.");
+  });
+});
+

@@ -394,3 +394,49 @@ describe("parseRemovalCsv: a header of nothing but separators", () => {
     expect(await refusalOf(encode(`${",".repeat(1_500_000)}\n+1 408 555 1212,released\n`))).toMatch(/^Line 1 has more than 1000 values/u);
   });
 });
+
+describe("parseRemovalCsv: what a spreadsheet saves", () => {
+  const utf16 = 'The file is saved as UTF-16 ("Unicode text"), not UTF-8. Save it from your spreadsheet as "CSV UTF-8" and upload it again.';
+
+  it("names UTF-16 by either byte order mark, even when the mark arrives one byte at a time", async () => {
+    expect(await refusalOf(Uint8Array.of(0xff, 0xfe, 0x63, 0))).toBe(utf16);
+    expect(await refusalOf(Uint8Array.of(0xfe, 0xff, 0, 0x63))).toBe(utf16);
+    expect(await refusalOf(byteByByte(Uint8Array.of(0xff, 0xfe, 0x63, 0)))).toBe(utf16);
+    // Only the two marks are UTF-16: other bytes that are not UTF-8 are named as such.
+    expect(await refusalOf(Uint8Array.of(0xff, 0x41))).toMatch(/^The file is not UTF-8 text/u);
+    expect(await refusalOf(Uint8Array.of(0xfe, 0x41))).toMatch(/^The file is not UTF-8 text/u);
+  });
+
+  it("reads semicolons as the separator only when the header line has no comma outside quotes", async () => {
+    expect(await rowsOf("csi;reason\n+1 408 555 1212;released\n")).toMatchObject([{ ok: true, csi: "tel:+14085551212", reason: "released" }]);
+    expect(await rowsOf('"csi";reason\n+1 408 555 1212;released\n')).toMatchObject([{ ok: true }]);
+    // A comma inside quotes does not make it a comma file; the header then names an odd column.
+    expect(await refusalOf('"c,si";reason\n')).toMatch(/it also has a column named "c,si"\.$/u);
+    // Commas after the header line do not count.
+    expect(await errorsOf("csi;reason\n+1 408 555 1212,released\n")).toEqual(["Line 2: this row has 1 value but the header row has 2 columns."]);
+  });
+
+  it("suggests commas for a header separated by tabs, but not in a semicolon file", async () => {
+    expect(await refusalOf("csi\treason\n")).toMatch(/ Separate columns with commas, not tabs\.$/u);
+    expect(await refusalOf("csi\treason;x\n")).not.toMatch(/tabs/u);
+  });
+
+  it("takes receiving_csip in any column, the first one too", async () => {
+    expect(await rowsOf(`receiving_csip,csi,reason\n${UUID},+1 408 555 1212,ported_out\n`)).toMatchObject([{ ok: true, reason: "ported_out", receivingCsip: UUID }]);
+  });
+
+  it("reads a csi of spaces only as empty", async () => {
+    expect(await errorsOf("csi,reason\n   ,released\n")).toEqual(["Line 2: the csi is empty; enter a phone number or an email address."]);
+  });
+
+  it("says the size limit in the unit it is written in", async () => {
+    const file = `csi,reason\n${"+1 408 555 1212,released\n".repeat(200)}`;
+    expect(await refusalOf(file, { ...CSV_LIMITS, maxBytes: 2048 })).toMatch(/^The file is larger than 2 KB, /u);
+    expect(await refusalOf(file, { ...CSV_LIMITS, maxBytes: 1500 })).toMatch(/^The file is larger than 1,500 bytes, /u);
+    expect(await refusalOf(encode(`csi,reason\n${"x".repeat(CSV_LIMITS.maxBytes)}`))).toMatch(/^The file is larger than 2 MB, the most one upload may hold\./u);
+  });
+
+  it("keeps the limits of the security rules: 2 MB, 10,000 rows, 512 characters a field", () => {
+    expect(CSV_LIMITS).toEqual({ maxBytes: 2_097_152, maxRows: 10_000, maxFieldLength: 512 });
+  });
+});

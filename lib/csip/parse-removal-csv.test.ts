@@ -440,3 +440,42 @@ describe("parseRemovalCsv: what a spreadsheet saves", () => {
     expect(CSV_LIMITS).toEqual({ maxBytes: 2_097_152, maxRows: 10_000, maxFieldLength: 512 });
   });
 });
+
+describe("parseRemovalCsv: lines and quotes as the file has them", () => {
+  it.each([
+    ["CR", "\r", "\n"],
+    ["LF", "\n", "\n"],
+    ["CRLF", "\r\n", "\r\n"],
+  ])("counts a %s inside a quoted value as a line of its own", async (_name, inside, end) => {
+    const rows = await rowsOf(`csi,reason${end}"+1 408${inside}555 1212",released${end}+1 408 555 1213,bogus${end}`);
+    expect(rows.map((row) => [row.line, row.ok ? "" : row.error])).toEqual([
+      [2, "Line 2: Line breaks and control characters are not allowed."],
+      [4, "Line 4: the reason must be one of released, reassigned, ported_out, other."],
+    ]);
+  });
+
+  it("ends a line at a lone CR, as old spreadsheets save it", async () => {
+    expect((await rowsOf("csi,reason\r+1 408 555 1212,bogus\r+1 408 555 1213,bogus\r")).map((row) => row.line)).toEqual([2, 3]);
+  });
+
+  it("keeps the text of a value with text after its closing quote, and reports it", async () => {
+    expect(await rowsOf('csi,reason\n"+1 408 555 1212"x,released\n')).toEqual([
+      { line: 2, ok: false, input: "+1 408 555 1212x", error: "Line 2: a closing quote must be followed by a comma or the end of the line." },
+    ]);
+    expect((await rowsOf('csi,reason\n"""bob""x"y,released\n'))[0]).toMatchObject({ ok: false, input: '"bob"xy' });
+    // A well-quoted value with doubled quotes reads as one quote each and is not malformed.
+    expect((await rowsOf('csi,reason\n"bob""@example.com",released\n'))[0]).toMatchObject({ input: 'bob"@example.com', error: "Line 2: Quoted addresses are not accepted." });
+  });
+
+  it("keeps 512 characters of an overlong value, counted as the admin counts them, never half an emoji", async () => {
+    const [row] = await rowsOf(`csi,reason\n${"😀".repeat(600)},released\n`);
+    expect(row).toMatchObject({ ok: false, error: "Line 2: the csi value is longer than 512 characters." });
+    expect([...row!.input]).toHaveLength(512);
+    expect(row!.input).toBe("😀".repeat(512));
+  });
+
+  it("stops at a line with more than 16 values, naming the separator in use", async () => {
+    expect(await refusalOf(`csi,reason\n${"a,".repeat(40)}b\n`)).toMatch(/^Line 2 has more than 16 values, .*separated by a comma and upload/u);
+    expect(await refusalOf(`csi;reason\n${"a;".repeat(40)}b\n`)).toMatch(/^Line 2 has more than 16 values, .*separated by a semicolon and upload/u);
+  });
+});

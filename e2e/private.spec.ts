@@ -92,13 +92,14 @@ test("a browser looks up privately with the kit's browser entry, through a relay
     await new Promise<void>((resolve) => mspApp.listen(0, "127.0.0.1", resolve));
     const config = await fetchDpConfig(baseURL!, fetch);
     const keyConfigs = Buffer.from(await (await fetch(new URL("/.well-known/ohttp-gateway", baseURL))).arrayBuffer()).toString("base64");
+    // The fixture's X-Forwarded-For would go to the relay too, and the relay's CORS allows no header but the content type.
+    await page.setExtraHTTPHeaders({});
+    await page.goto(`http://127.0.0.1:${(mspApp.address() as AddressInfo).port}/`);
+    // Listened to from the MSP's page on: the DP's console, left behind, may still prefetch its links until then.
     const dpRequests: string[] = [];
     page.on("request", (request) => {
       if (request.url().startsWith(baseURL!)) dpRequests.push(request.url());
     });
-    // The fixture's X-Forwarded-For would go to the relay too, and the relay's CORS allows no header but the content type.
-    await page.setExtraHTTPHeaders({});
-    await page.goto(`http://127.0.0.1:${(mspApp.address() as AddressInfo).port}/`);
     const answers = await page.evaluate(
       async ({ dp, relayUrl, encoded, preloaded }) => {
         const kit = (window as unknown as { mimiKit: typeof Kit }).mimiKit;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readAtMost } from "@/lib/streams/read-at-most";
 import { ApiError } from "./problem";
 import { PROBLEM_DETAILS } from "./problem-details";
 import { SECURITY_HEADERS } from "./security-headers";
@@ -21,21 +22,10 @@ export function fetchInput(request: Request): ApiInput {
     headers: request.headers,
     async readBody(maxBytes) {
       refuseDeclaredLength(request.headers.get("content-length"), maxBytes);
-      const reader = request.body?.getReader();
-      if (!reader) throw new ApiError("malformed_request", PROBLEM_DETAILS.noBody);
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > maxBytes) {
-          await reader.cancel();
-          throw new ApiError("payload_too_large", PROBLEM_DETAILS.bodyTooLarge(maxBytes));
-        }
-        chunks.push(value);
-      }
-      return Buffer.concat(chunks);
+      if (!request.body) throw new ApiError("malformed_request", PROBLEM_DETAILS.noBody);
+      const body = await readAtMost(request.body, maxBytes);
+      if (!body) throw new ApiError("payload_too_large", PROBLEM_DETAILS.bodyTooLarge(maxBytes));
+      return body;
     },
   };
 }

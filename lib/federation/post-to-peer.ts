@@ -1,3 +1,4 @@
+import { readAtMost } from "@/lib/streams/read-at-most";
 import type { DpRequestSigner } from "./dp-request-signer";
 
 export type PeerAnswer = { ok: true; status: number; body: unknown } | { ok: false; reason: string };
@@ -33,19 +34,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<string 
     await response.body?.cancel();
     return undefined;
   }
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  if (!response.body) return "";
+  const bytes = await readAtMost(response.body, maxBytes);
+  return bytes && new TextDecoder().decode(bytes);
 }

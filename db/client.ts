@@ -73,6 +73,13 @@ function openPostgres(url: string, options: DatabaseOptions): RawClient {
         idle_in_transaction_session_timeout: statementTimeoutMs * 2,
       },
       onnotice: () => {},
+      // No named prepared statements. drizzle's statements are unnamed anyway, but postgres.js prepares its own
+      // COMMIT, and through a pooler in transaction mode (PgBouncer before 1.21, Debian 12's 1.18) the next
+      // transaction can land on a server connection that lacks it: the COMMIT fails, which aborts the transaction,
+      // postgres.js re-prepares and retries it, and the server answers the retried COMMIT of an aborted transaction
+      // with ROLLBACK, not an error. The write is lost while the caller is told it committed
+      // (test/pooler/app-behind-pgbouncer.test.ts). Unnamed COMMITs cost nothing measurable.
+      prepare: false,
     }));
   let pool = connect(max);
   const permits = createPermits(max);

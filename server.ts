@@ -17,6 +17,7 @@ import { describeError, logFailure } from "@/lib/log/log-failure";
 import { redactQueryErrors } from "@/lib/log/redact-console";
 import { remindExpiring } from "@/lib/mappings/remind-expiring";
 import { flushUsage } from "@/lib/metrics/usage";
+import { getMetrics } from "@/lib/metrics/metrics";
 import { purgeExpired } from "@/lib/private/purge-expired";
 import { startRecordJobs } from "@/lib/private/record-jobs";
 import { deriveAppKeys } from "@/lib/crypto/app-keys";
@@ -25,6 +26,7 @@ import { now } from "@/lib/clock";
 import { createTrustedProxyList } from "@/http/client-ip";
 import { createAppServer } from "@/http/create-app-server";
 import { runClusterPrimary, WORKER_READY } from "@/http/cluster-primary";
+import { aggregateWorkerMetrics, shareWorkerMetrics } from "@/http/cluster-metrics";
 import { closeKeyAuthenticator, getKeyAuthenticator } from "@/http/key-authenticator";
 import { returnLeasedTokens } from "@/http/bucket-store";
 import { lookupDependencies } from "@/http/dependencies";
@@ -182,8 +184,10 @@ async function main(): Promise<void> {
   // Every core: the primary forks WEB_CONCURRENCY workers, each of which runs the rest of main() as an instance.
   if (env.webConcurrency > 1 && !dev && cluster.isPrimary) {
     runClusterPrimary({ workers: env.webConcurrency, stopWithinMs: (env.shutdownGraceSeconds + 10) * 1000, log: (line) => console.log(`cluster: ${line}`) });
+    aggregateWorkerMetrics();
     return;
   }
+  if (cluster.isWorker) shareWorkerMetrics(getMetrics().registry);
   // Development reads its logs in a terminal; anything else hands them to a collector as JSON lines.
   if (dev) process.env.LOG_FORMAT ??= "pretty";
   // Opens the database client now: with the embedded database, this takes its folder's lock (or says who has it).

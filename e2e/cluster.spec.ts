@@ -41,6 +41,21 @@ function lookup(port: number, key: string, csi = "nobody@example.com"): Promise<
   });
 }
 
+/** GET /metrics on a connection of its own, so that successive scrapes meet different workers. */
+function scrape(port: number, token: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path: "/metrics", agent: false, headers: { authorization: `Bearer ${token}`, connection: "close" } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`/metrics answered ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const sample = (text: string, series: string) => Number(text.split("\n").find((line) => line.startsWith(`${series} `))?.slice(series.length + 1) ?? Number.NaN);
+
 function workerPids(primary: number): number[] {
   const out = execFileSync("ps", ["--ppid", String(primary), "-o", "pid=,args="], { encoding: "utf8" });
   return out
@@ -74,7 +89,8 @@ test.describe("WEB_CONCURRENCY workers", () => {
     const url = new URL(serverUrl!);
     url.pathname = `/${name}`;
     const port = await freePort();
-    server = spawnServer({ PORT: String(port), DATA_DIR: mkdtempSync(path.join(tmpdir(), "mimi-cluster-")), DATABASE_URL: url.toString(), WEB_CONCURRENCY: "2" });
+    const metricsToken = randomBytes(24).toString("hex");
+    server = spawnServer({ PORT: String(port), DATA_DIR: mkdtempSync(path.join(tmpdir(), "mimi-cluster-")), DATABASE_URL: url.toString(), WEB_CONCURRENCY: "2", METRICS_TOKEN: metricsToken });
     const started = server;
     await expect.poll(() => count(started.output(), "listening on"), { timeout: 90_000 }).toBe(2);
     expect(started.output()).toContain("cluster: starting 2 workers");
@@ -102,6 +118,13 @@ test.describe("WEB_CONCURRENCY workers", () => {
     while (afterRevoke.length < 50 && !afterRevoke.includes(401)) afterRevoke.push(await lookup(port, second.key));
     expect(afterRevoke).toContain(401);
     for (let i = 0; i < 10; i += 1) expect(await lookup(port, second.key)).toBe(401);
+
+    // One scrape is the instance's, whichever worker takes it: both workers' counters summed by the primary.
+    const answered = [...statuses, 200, 200, 200, 200, ...afterRevoke];
+    const scrapes = [];
+    for (let i = 0; i < 4; i += 1) scrapes.push(await scrape(port, metricsToken));
+    expect(scrapes.map((text) => sample(text, 'mimi_api_requests_total{route="lookup",status="200"}'))).toEqual(Array(4).fill(answered.filter((status) => status === 200).length));
+    expect(scrapes.map((text) => sample(text, 'mimi_api_requests_total{route="lookup",status="429"}'))).toEqual([2, 2, 2, 2]);
 
     // A worker killed: the other serves meanwhile, and the primary starts a replacement.
     const third = generateApiKey("msp");

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
 import { getMetrics } from "@/lib/metrics/metrics";
+import { instanceMetrics, metricsAreShared } from "./cluster-metrics";
 import { peerIsListed } from "./client-ip";
 import { ApiError, problemDocument } from "./problem";
 import { SECURITY_HEADERS } from "./security-headers";
@@ -11,7 +12,8 @@ export type MetricsAccess = { token: string | undefined; allow: BlockList };
 /**
  * GET /metrics in Prometheus's text format, for a scraper: one that presents the configured token
  * (Authorization: Bearer), or one whose own address (the socket's, never X-Forwarded-For) is allowed. Anyone else
- * gets the 404 any unknown path gets, so the endpoint's existence is not advertised.
+ * gets the 404 any unknown path gets, so the endpoint's existence is not advertised. With WEB_CONCURRENCY workers
+ * the answer is the whole instance's, every worker's counters summed (http/cluster-metrics.ts).
  */
 export async function serveMetrics(req: IncomingMessage, res: ServerResponse, access: MetricsAccess, origin: string): Promise<void> {
   if (!mayScrape(req, access)) {
@@ -20,7 +22,15 @@ export async function serveMetrics(req: IncomingMessage, res: ServerResponse, ac
     return;
   }
   const { registry } = getMetrics();
-  const body = await registry.metrics();
+  let body: string;
+  try {
+    body = metricsAreShared() ? await instanceMetrics() : await registry.metrics();
+  } catch {
+    // The scraper retries; half an instance's counters would read as a drop.
+    const { status, headers, body: problem } = problemDocument(origin, new ApiError("service_unavailable", "The workers' metrics could not be collected; try again."));
+    res.writeHead(status, { ...SECURITY_HEADERS, ...headers }).end(problem);
+    return;
+  }
   res.writeHead(200, { ...SECURITY_HEADERS, "content-type": registry.contentType, "cache-control": "no-store" }).end(body);
 }
 

@@ -23,8 +23,17 @@ export type BenchOptions = {
   perPasskey: number;
   verifySample: number;
   baselineMode: "full" | "bare";
-  /** The app's WEB_CONCURRENCY: its worker processes. */
+  /** The app's WEB_CONCURRENCY: its worker processes, in each instance. */
   workers: number;
+  /** App instances (server.ts processes); above 1 they run behind HAProxy on --port. */
+  instances: number;
+  /** The first instance's own port behind HAProxy; instance i listens on instancePort + i. */
+  instancePort: number;
+  /** false with --no-private: no OPRF record build, OPRF measurement, token, private or bucket phase. */
+  private: boolean;
+  /** false with --no-publish: no publish phase. */
+  publish: boolean;
+  publishConcurrency: number;
   randomSeed: number;
   outDir: string;
 };
@@ -52,7 +61,17 @@ export const USAGE = `npm run bench -- [flags]
   --seed-workers <w>          seeding processes (default: number of CPUs)
   --per-passkey <k>           mappings signed by one software passkey / one user (default 1000)
   --verify-sample <k>         seeded mappings checked with the verifier before measuring (default 200)
-  --workers <n>               the app's worker processes, WEB_CONCURRENCY (default 1, like the baseline)
+  --workers <n>               the app's worker processes, WEB_CONCURRENCY (default 1, like the baseline),
+                              in each instance
+  --instances <n>             app instances (server.ts processes, at most 16, default 1); above 1 they run
+                              behind HAProxy (/usr/sbin/haproxy) listening on --port, and every app phase
+                              goes through it; 1 is the direct path, no balancer
+  --instance-port <port>      the first instance's own port behind HAProxy, instance i on port + i
+                              (default: --port + 10)
+  --no-private                skip the OPRF record build, the OPRF evaluation measurement and the token,
+                              private and bucket phases
+  --no-publish                skip the publish phase
+  --publish-concurrency <c>   signed-in recipients publishing at once in the publish phase (default 8)
   --baseline-mode full|bare   full (default): the baseline also normalises identifiers and takes the same
                               rate-limit tokens as the app; bare: key check and lookup query only
   --random-seed <int>         seed of the pseudo-random identifier choice (default 1)
@@ -104,6 +123,11 @@ export function parseBenchArgs(argv: string[], cpuCount: number): BenchOptions |
       "verify-sample": { type: "string" },
       "baseline-mode": { type: "string" },
       workers: { type: "string" },
+      instances: { type: "string" },
+      "instance-port": { type: "string" },
+      "no-private": { type: "boolean" },
+      "no-publish": { type: "boolean" },
+      "publish-concurrency": { type: "string" },
       "random-seed": { type: "string" },
       out: { type: "string" },
     },
@@ -141,10 +165,25 @@ export function parseBenchArgs(argv: string[], cpuCount: number): BenchOptions |
     verifySample: integer("verify-sample", values["verify-sample"], 200, 0, 100_000),
     baselineMode,
     workers: integer("workers", values.workers, 1, 1, 64),
+    instances: integer("instances", values.instances, 1, 1, 16),
+    instancePort: 0,
+    private: !(values["no-private"] ?? false),
+    publish: !(values["no-publish"] ?? false),
+    publishConcurrency: integer("publish-concurrency", values["publish-concurrency"], 8, 1, 256),
     randomSeed: integer("random-seed", values["random-seed"], 1, 0, 2 ** 31 - 1),
     outDir: values.out ?? "bench-results",
   };
   if (new Set([options.port, options.baselinePort, options.relayPort]).size !== 3) throw new Error("--port, --baseline-port and --relay-port must differ");
+  // Instance ports only matter behind the balancer; with one instance the app listens on --port itself.
+  const instancePortDefault = Math.min(options.port + 10, 65535 - options.instances + 1);
+  options.instancePort = integer("instance-port", values["instance-port"], instancePortDefault, 1, 65535 - options.instances + 1);
+  if (values["instance-port"] !== undefined && options.instances === 1) throw new Error("--instance-port needs --instances 2 or more (one instance listens on --port, without a balancer)");
+  if (options.instances > 1) {
+    const last = options.instancePort + options.instances - 1;
+    for (const [flag, port] of [["--port", options.port], ["--baseline-port", options.baselinePort], ["--relay-port", options.relayPort]] as const) {
+      if (port >= options.instancePort && port <= last) throw new Error(`${flag} ${port} is one of the instances' ports ${options.instancePort}-${last}; choose another --instance-port`);
+    }
+  }
   return options;
 }
 

@@ -1,6 +1,8 @@
 import { createPrivateLookupClient, createTokenClient } from "@mimi-discovery/msp-kit";
 import { createPicker } from "./dataset";
-import { LatencyHistogram } from "./load";
+import { timedLoop } from "./timed-loop";
+
+export type { TimedResult } from "./timed-loop";
 
 /**
  * The private phases of `npm run bench` (protocol section 7): token issuance through the token request endpoint,
@@ -8,75 +10,6 @@ import { LatencyHistogram } from "./load";
  * like the direct phases, with the client's own work (blinding and unblinding, encapsulation) in the measured time,
  * since an MSP pays for it too; answers are checked but not verified, as in the direct phases.
  */
-export type TimedResult = {
-  target: string;
-  concurrency: number;
-  durationSeconds: number;
-  elapsedSeconds: number;
-  operations: number;
-  ok: number;
-  errors: number;
-  okPerSecond: number;
-  latency: ReturnType<LatencyHistogram["summary"]>;
-  errorSamples: string[];
-  /** Set when the phase ended before its time (the token pool ran dry). */
-  stoppedEarly?: string;
-};
-
-async function timedLoop(options: { target: string; concurrency: number; seconds: number; op: () => Promise<string | undefined> | "stop" }): Promise<TimedResult> {
-  const histogram = new LatencyHistogram();
-  const errorSamples: string[] = [];
-  let operations = 0;
-  let ok = 0;
-  let errors = 0;
-  let stoppedEarly: string | undefined;
-  const started = performance.now();
-  const deadline = started + options.seconds * 1000;
-  let lastEnd = started;
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (performance.now() < deadline && !stoppedEarly) {
-        const sentAt = performance.now();
-        const running = options.op();
-        if (running === "stop") {
-          stoppedEarly = "the token pool ran dry";
-          break;
-        }
-        let problem: string | undefined;
-        try {
-          problem = await running;
-        } catch (error) {
-          problem = `${(error as Error).name}: ${(error as Error).message}`;
-        }
-        const receivedAt = performance.now();
-        lastEnd = Math.max(lastEnd, receivedAt);
-        operations += 1;
-        histogram.record(receivedAt - sentAt);
-        if (problem) {
-          errors += 1;
-          if (errorSamples.length < 5) errorSamples.push(problem.slice(0, 300));
-        } else {
-          ok += 1;
-        }
-      }
-    }),
-  );
-  const elapsedSeconds = (lastEnd - started) / 1000;
-  return {
-    target: options.target,
-    concurrency: options.concurrency,
-    durationSeconds: options.seconds,
-    elapsedSeconds,
-    operations,
-    ok,
-    errors,
-    okPerSecond: ok / elapsedSeconds,
-    latency: histogram.summary(),
-    errorSamples,
-    ...(stoppedEarly && { stoppedEarly }),
-  };
-}
-
 /**
  * Tokens fetched back to back for `seconds` (after a warm-up whose tokens are kept too), in generic batches of
  * `batchSize` (1: one RFC 9578 request per token), as the kit fetches them; every token is pooled.

@@ -76,3 +76,14 @@ export function privateRows(direct: LoadResult, privately: { okPerSecond: number
     { metric: "single: errors", app: privately.errors, baseline: direct.errors, digits: 0, lowerIsBetter: true },
   ];
 }
+
+/** The publish phase against the issue's target; only the rate has one (the others' target column reads n/a). */
+export function publishRows(result: { okPerSecond: number; latency: { p50Ms: number; p90Ms: number; p99Ms: number }; errors: number }, targetPerSecond: number): Row[] {
+  return [
+    { metric: "published mappings/s", app: result.okPerSecond, baseline: targetPerSecond, digits: 0 },
+    { metric: "publish: p50 latency (ms)", app: result.latency.p50Ms, baseline: NaN, digits: 1, lowerIsBetter: true },
+    { metric: "publish: p90 latency (ms)", app: result.latency.p90Ms, baseline: NaN, digits: 1, lowerIsBetter: true },
+    { metric: "publish: p99 latency (ms)", app: result.latency.p99Ms, baseline: NaN, digits: 1, lowerIsBetter: true },
+    { metric: "publish: errors", app: result.errors, baseline: NaN, digits: 0, lowerIsBetter: true },
+  ];
+}

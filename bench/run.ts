@@ -4,7 +4,6 @@
  * a table with the ratios and writes a JSON report to bench-results/. See bench/README.md.
  */
 import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MAPPING_LIMITS } from "@/lib/mappings/limits";
@@ -23,12 +22,13 @@ import {
   type BenchDatabase,
 } from "./database";
 import { runLoad, type LoadResult } from "./load";
-import { measureBucketLookups, measureIssuance, measurePrivateLookups, type TimedResult } from "./private";
-import { measureOprfEvaluations } from "./oprf";
-import { buildOprfRecords } from "@/lib/private/build-oprf-records";
-import { ensureOprfKey } from "@/lib/private/oprf-keys";
 import { deriveAppKeys } from "@/lib/crypto/app-keys";
-import { comparisonRows, describeErrors, formatTable, privateRows, ratios, writeReport } from "./report";
+import { startApp } from "./app-instances";
+import { holdOprfBuild, type OprfBuildHold } from "./oprf-build-hold";
+import { describeLoad, describeTimed, number, step, tail } from "./output";
+import { prepareBuckets, runPrivatePhases } from "./private-phases";
+import { PUBLISH_TARGET_PER_SECOND, runPublishPhase } from "./publish-phase";
+import { comparisonRows, describeErrors, formatTable, privateRows, publishRows, ratios, writeReport } from "./report";
 import { seedMappings, type SeedStats } from "./seed";
 import { appEnvironment, buildApp, hasBuild, repoRoot, startServer, type ServerProcess } from "./servers";
 import { verifySample, type SampleVerification } from "./verify-sample";
@@ -58,28 +58,6 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
-
-const step = (text: string) => console.log(`\n== ${text}`);
-const number = (value: number) => Math.round(value).toLocaleString("en-US");
-
-function tail(file: string, lines: number): string {
-  try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
-}
-
-function describeLoad(result: LoadResult, batchSize?: number): string {
-  const perSecond = batchSize ? `${number(result.okPerSecond * batchSize)} identifiers/s (${result.okPerSecond.toFixed(1)} batches/s)` : `${number(result.okPerSecond)} req/s`;
-  const { p50Ms, p90Ms, p99Ms } = result.latency;
-  return `${result.target}: ${perSecond}, p50 ${p50Ms.toFixed(2)} ms, p90 ${p90Ms.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms, ${result.requests} requests, ${result.errors} errors`;
-}
-
-function describeTimed(result: TimedResult, unit: string): string {
-  const { p50Ms, p90Ms, p99Ms } = result.latency;
-  return `${result.target}: ${number(result.okPerSecond)} ${unit}/s, p50 ${p50Ms.toFixed(2)} ms, p90 ${p90Ms.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms, ${result.operations} operations, ${result.errors} errors`;
-}
 
 /** What the database should hold, and whether this run seeds it. */
 async function decideSeeding(options: BenchOptions, database: BenchDatabase): Promise<{ n: number; seed: boolean; note?: string }> {
@@ -112,20 +90,24 @@ async function main(): Promise<number> {
   const notes: string[] = [
     `The benchmark MSP ${BENCH_MSP_ID} has lookup_burst ${BENCH_MSP_LIMITS.lookupBurst} and lookup_refill_per_second ${BENCH_MSP_LIMITS.lookupRefillPerSecond}, so the per-MSP rate limit never throttles the measurement. The app charges every request against tokens it leased (lib/rate-limit/leased-bucket-store.ts): with limits this large a lease is a tenth of the burst, so the shared bucket in PostgreSQL is written about once a run, not once a request; a real MSP's lease is a quarter second of its refill.`,
     `The load generator, both servers and PostgreSQL share this machine's ${os.cpus().length} CPU(s); absolute numbers include that contention, the ratios compare like with like.`,
-    `The app ran ${options.workers} worker process(es) (WEB_CONCURRENCY, --workers); the baseline is one process.`,
+    options.instances === 1
+      ? `The app ran ${options.workers} worker process(es) (WEB_CONCURRENCY, --workers), reached directly on :${options.port} (no balancer, as before --instances); the baseline is one process.`
+      : `The app ran as ${options.instances} instances (server.ts processes on :${options.instancePort}-${options.instancePort + options.instances - 1}, ${options.workers} worker process(es) each) behind HAProxy on :${options.port} with the README's configuration (deploy/haproxy/haproxy.cfg without TLS and request logging); every app phase went through HAProxy, the baseline is one process reached directly.`,
   ];
   console.log(`mimi-discovery bench: N=${number(options.n)}, concurrency ${options.concurrency} (batch ${options.batchConcurrency}), ${options.duration} s per phase after ${options.warmup} s warm-up, batch size ${options.batchSize}, hit ratio ${options.hitRatio}`);
 
   const databaseUrl = benchDatabaseUrl(options.adminUrl, options.dbName);
   const servers: ServerProcess[] = [];
   let database: BenchDatabase | undefined;
+  let hold: OprfBuildHold | undefined;
   try {
     let buildSeconds: number | null = null;
     step("Prepare the database");
     database = await prepareDatabase({ adminUrl: options.adminUrl, dbName: options.dbName, url: databaseUrl, reuse: options.reuse, issuer: `http://localhost:${options.port}` });
     const issuer = database.state.issuer;
     console.log(`  ${database.created ? "created" : "reusing"} ${options.dbName}, migrated; issuer ${issuer}`);
-    const env = appEnvironment({ databaseUrl, port: options.port, issuer, authSecret: database.state.authSecret, maxBatch: Math.max(1000, options.batchSize), workers: options.workers });
+    const envFor = (port: number) => appEnvironment({ databaseUrl, port, issuer, authSecret: database!.state.authSecret, maxBatch: Math.max(1000, options.batchSize), workers: options.workers });
+    const env = envFor(options.port);
 
     if (options.build) {
       step("next build");
@@ -169,31 +151,28 @@ async function main(): Promise<number> {
       console.log(`  ${verification.verified} / ${verification.sampled} verify`);
     }
 
-    step("OPRF-keyed buckets: the first key's records, written as the app's background build writes them");
     const sealing = deriveAppKeys(database.state.authSecret).sealing;
-    await ensureOprfKey(database.db, sealing);
-    const buildStarted = performance.now();
-    const built = await buildOprfRecords(database.db, sealing, () => new Date());
-    const recordBuild = { records: built.written, seconds: (performance.now() - buildStarted) / 1000 };
-    console.log(`  ${built.written > 0 ? `${number(built.written)} records in ${recordBuild.seconds.toFixed(1)} s: ${number(built.written / recordBuild.seconds)} records/s` : "the key's records were already built"}`);
-    step("OPRF evaluations on one core (RFC 9497 BlindEvaluate with the batch's DLEQ proof, 64 per batch)");
-    const oprf = await measureOprfEvaluations({ seconds: Math.min(options.duration, 10), batchSize: 64 });
-    console.log(`  ${number(oprf.evaluationsPerSecond)} evaluations/s per core with libsodium, as the DP runs them (target 3,000); ${number(oprf.noble.evaluationsPerSecond)}/s with @noble/curves`);
+    let buckets: Awaited<ReturnType<typeof prepareBuckets>> | null = null;
+    if (options.private) {
+      buckets = await prepareBuckets(database, sealing, options);
+    } else {
+      step("--no-private: no OPRF record build, no OPRF evaluation measurement, no token, private or bucket phase");
+      hold = await holdOprfBuild(database, sealing);
+      if (hold) {
+        const note = `--no-private: OPRF key ${hold.epoch} is still building (records written through ${hold.builtThrough === null ? "none yet" : "a stored cursor"}); the bench held the build's advisory lock for the whole run, so the app instances' background build waited (each logs its build step's statement timeout every few seconds) and spent no CPU during the phases. A run without --no-private builds the rest.`;
+        console.log(`  ${note}`);
+        notes.push(note);
+      } else {
+        console.log("  the OPRF key's records are built (or few enough for the app to build at start): nothing to hold back");
+      }
+      notes.push("--no-private: the OPRF record build, the OPRF evaluation measurement and the token issuance, private and bucket lookup phases were skipped.");
+    }
 
     const apiKey = await createBenchMsp(database, new Date());
 
     step("Start the servers");
     const logDir = path.join(outDir, "logs");
-    const app = await startServer({
-      name: "app server",
-      entry: "server.ts",
-      env,
-      healthUrl: `http://127.0.0.1:${options.port}/api/health`,
-      logFile: path.join(logDir, `app-${stamp}.log`),
-      timeoutMs: 120_000,
-      track,
-    });
-    servers.push(app);
+    const target = await startApp({ instances: options.instances, port: options.port, instancePort: options.instancePort, env: envFor, logDir, stamp, started: (server) => servers.push(server), track });
     const baseline = await startServer({
       name: "baseline server",
       entry: "bench/baseline-server.ts",
@@ -212,10 +191,15 @@ async function main(): Promise<number> {
       track,
     });
     servers.push(baseline);
-    console.log(`  app on :${options.port} (log ${path.relative(repoRoot, app.logFile)}), baseline (${options.baselineMode}) on :${options.baselinePort}`);
+    const appLogs = target.instances.map((instance) => path.relative(repoRoot, instance.logFile));
+    console.log(
+      target.path === "direct"
+        ? `  app on :${options.port}, direct (log ${appLogs[0]}), baseline (${options.baselineMode}) on :${options.baselinePort}`
+        : `  ${options.instances} app instances on :${options.instancePort}-${options.instancePort + options.instances - 1} (logs ${appLogs.join(", ")}) behind HAProxy on :${options.port} (config ${target.balancer!.configFile}), baseline (${options.baselineMode}) on :${options.baselinePort}`,
+    );
     await warmCache(database);
 
-    const appUrl = `http://127.0.0.1:${options.port}`;
+    const appUrl = target.url;
     const baselineUrl = `http://127.0.0.1:${options.baselinePort}`;
     step("Compare answers byte for byte");
     const equivalence: Equivalence = await compareResponses({ appUrl, baselineUrl, apiKey, n, hitRatio: options.hitRatio, seed: options.randomSeed, singles: 50, batchSize: Math.min(options.batchSize, 200) });
@@ -247,71 +231,44 @@ async function main(): Promise<number> {
     step(`Batch lookups of ${options.batchSize}: ${options.batchConcurrency} connections, ${options.warmup} s warm-up + ${options.duration} s each`);
     const batch = { app: await measure("batch", "app"), baseline: await measure("batch", "baseline") };
 
-    step(`Private lookups (protocol section 7): a relay on :${options.relayPort}, ${options.privateConcurrency} connections`);
-    const relay = await startServer({
-      name: "relay",
-      entry: "scripts/relay.ts",
-      args: ["--gateway", `${appUrl}/api/v1/ohttp`, "--port", String(options.relayPort), "--host", "127.0.0.1", "--burst", "1000000000", "--refill", "1000000000"],
-      env: { ...process.env, NODE_ENV: "production" },
-      healthUrl: `http://127.0.0.1:${options.relayPort}/healthz`,
-      logFile: path.join(logDir, `relay-${stamp}.log`),
-      timeoutMs: 30_000,
-      track,
-    });
-    servers.push(relay);
-    const { result: issuance, pool, tokensPerSecond } = await measureIssuance({
-      dp: issuer,
-      apiKey,
-      // Batches are CPU-bound on both sides: a few in flight keep both busy.
-      concurrency: Math.min(options.privateConcurrency, 4),
-      warmupSeconds: options.warmup,
-      seconds: options.duration,
-      batchSize: options.tokenBatch,
-    });
-    console.log(`  ${describeTimed(issuance, "requests")}: ${number(tokensPerSecond)} tokens/s; ${number(pool.length)} tokens pooled for the private lookups`);
-    // Half the tokens for the bucket phase, which spends two per lookup.
-    const bucketPool = pool.splice(0, Math.floor(pool.length / 2));
-    const privately = await measurePrivateLookups({
-      dp: issuer,
-      relay: `http://127.0.0.1:${options.relayPort}/`,
-      pool,
-      n,
-      hitRatio: options.hitRatio,
-      seed: options.randomSeed,
-      concurrency: options.privateConcurrency,
-      warmupSeconds: options.warmup,
-      seconds: options.duration,
-    });
-    console.log(`  ${describeTimed(privately, "lookups")}`);
-    if (privately.stoppedEarly) notes.push(`The private lookup phase stopped after ${privately.elapsedSeconds.toFixed(1)} s: ${privately.stoppedEarly} (raise --duration for issuance, or lower it for lookups).`);
-    notes.push("Private lookups: each is one Binary HTTP request, padded to 1 KiB, encapsulated (X25519, HKDF-SHA256, AES-128-GCM) and sent through the relay, paid with one token; the client's encapsulation and the token issuance's blinding and unblinding are in the measured time. Answers are checked, not verified, as in the direct phases.");
-    const buckets = await measureBucketLookups({
-      dp: issuer,
-      relay: `http://127.0.0.1:${options.relayPort}/`,
-      pool: bucketPool,
-      n,
-      hitRatio: options.hitRatio,
-      seed: options.randomSeed,
-      concurrency: options.privateConcurrency,
-      warmupSeconds: options.warmup,
-      seconds: options.duration,
-    });
-    console.log(`  ${describeTimed(buckets.result, "lookups")}; per lookup the relay carried ${number(buckets.requestBytesPerLookup)} bytes out and ${number(buckets.answerBytesPerLookup)} bytes back`);
-    if (buckets.result.stoppedEarly) notes.push(`The bucket lookup phase stopped after ${buckets.result.elapsedSeconds.toFixed(1)} s: ${buckets.result.stoppedEarly}.`);
-    notes.push("Private lookups through OPRF-keyed buckets: per identifier an evaluation and a bucket request through the relay, two tokens, the proof checked, the record decrypted and its mappings verified (the only way to read the answer), all in the measured time.");
+    const privatePhases = options.private ? await runPrivatePhases({ flags: options, issuer, appUrl, apiKey, n, logDir, stamp, notes, started: (server) => servers.push(server), track }) : null;
+    const publish = options.publish ? await runPublishPhase({ flags: options, database, sealing, appUrl, apiKey }) : null;
+    if (publish) {
+      notes.push(
+        `Publish phase (last, on identifiers mailto:bench-publish-<p>-<k>@example.com outside the seeded and never-seeded ones): ${publish.recipients} signed-in recipients, one per loop, each publishing through the mapping editor's two server actions (prepareMappingAction, a software passkey's assertion over the stored challenge, publishMappingAction) over HTTP as the browser sends them. Set-up not measured, done in the database as the app would: users, ${publish.identifiersEach} verified identifiers each (written directly, like the seed's), a passkey each registered with the app's startPasskeyRegistration/finishPasskeyRegistration, a session each from createSession (just signed in). ${number(publish.identifiers)} identifiers got mappings; afterwards the recipients and their mappings were removed and their private records rewritten, so the database is as seeded.`,
+      );
+    }
 
     for (const server of servers.splice(0)) await server.stop();
+    await hold?.release();
+    hold = undefined;
 
     const rows = comparisonRows({ single, batch, batchSize: options.batchSize });
     console.log(`\n${formatTable(rows)}`);
-    const privateTable = privateRows(single.app, privately);
-    console.log(`\n${formatTable(privateTable, ["private", "direct"])}`);
-    const bucketTable = privateRows(single.app, buckets.result);
-    console.log(`\n${formatTable(bucketTable, ["buckets", "direct"])}`);
-    console.log(`\nOPRF: ${number(oprf.evaluationsPerSecond)} evaluations/s per core; a bucket lookup: ${number(buckets.answerBytesPerLookup)} bytes back through the relay (${number(buckets.requestBytesPerLookup)} out)`);
-    console.log(`\ntoken issuance: ${number(tokensPerSecond)} tokens/s (${describeTimed(issuance, "requests")})`);
+    let privateTable: ReturnType<typeof privateRows> = [];
+    let bucketTable: ReturnType<typeof privateRows> = [];
+    if (privatePhases && buckets) {
+      const { issuance, privately, tokensPerSecond } = privatePhases;
+      privateTable = privateRows(single.app, privately);
+      console.log(`\n${formatTable(privateTable, ["private", "direct"])}`);
+      bucketTable = privateRows(single.app, privatePhases.buckets.result);
+      console.log(`\n${formatTable(bucketTable, ["buckets", "direct"])}`);
+      console.log(`\nOPRF: ${number(buckets.oprf.evaluationsPerSecond)} evaluations/s per core; a bucket lookup: ${number(privatePhases.buckets.answerBytesPerLookup)} bytes back through the relay (${number(privatePhases.buckets.requestBytesPerLookup)} out)`);
+      console.log(`\ntoken issuance: ${number(tokensPerSecond)} tokens/s (${describeTimed(issuance, "requests")})`);
+    } else {
+      console.log("\nprivate phases: skipped (--no-private): no OPRF record build, OPRF evaluation, token issuance, private or bucket lookups");
+    }
+    const publishTable = publish ? publishRows(publish.result, PUBLISH_TARGET_PER_SECOND) : [];
+    if (publish) console.log(`\n${formatTable(publishTable, ["publish", "target"])}`);
+    else console.log("\npublish phase: skipped (--no-publish)");
+    console.log(`\napp path: ${target.path === "direct" ? `direct to one instance on :${options.port}` : `HAProxy on :${options.port} in front of ${options.instances} instances`}`);
+    const timedErrors = [...(privatePhases ? [privatePhases.issuance, privatePhases.privately, privatePhases.buckets.result] : []), ...(publish ? [publish.result] : [])];
     const errorLines = [
-      ...[issuance, privately, buckets.result].filter((result) => result.errors > 0).map((result) => `${result.target}: ${result.errors} errors of ${result.operations}\n    first: ${result.errorSamples[0] ?? ""}`),
+      ...timedErrors.filter((result) => result.errors > 0).map((result) => `${result.target}: ${result.errors} errors of ${result.operations}\n    first: ${result.errorSamples[0] ?? ""}`),
+      ...(publish && publish.warmup.errors > 0 ? [`publish warm-up: ${publish.warmup.errors} errors of ${publish.warmup.operations}\n    first: ${publish.warmup.errorSamples[0] ?? ""}`] : []),
+      ...(publish?.verification && publish.verification.failures.length > 0
+        ? [`published mappings: ${publish.verification.failures.length} of ${publish.verification.sampled} looked up do not verify\n    first: ${publish.verification.failures[0]!.csi}: ${publish.verification.failures[0]!.problem.slice(0, 300)}`]
+        : []),
       describeErrors("app, single", single.app),
       describeErrors("baseline, single", single.baseline),
       describeErrors("app, batch", batch.app),
@@ -319,7 +276,9 @@ async function main(): Promise<number> {
     ].filter((line): line is string => line !== undefined);
     if (errorLines.length > 0) {
       console.log(`\nERRORS (counted, not hidden; the rates above count 200 OK answers only):\n  ${errorLines.join("\n  ")}`);
-      if (single.app.errors + batch.app.errors > 0) console.log(`\nLast lines of the app's log (${path.relative(repoRoot, app.logFile)}):\n${tail(app.logFile, 15)}`);
+      if (single.app.errors + batch.app.errors + (publish?.result.errors ?? 0) > 0) {
+        for (const instance of target.instances) console.log(`\nLast lines of ${instance.name}'s log (${path.relative(repoRoot, instance.logFile)}):\n${tail(instance.logFile, 15)}`);
+      }
     }
     if (equivalence.identical !== equivalence.compared) {
       notes.push(`${equivalence.compared - equivalence.identical} of ${equivalence.compared} answers differ between the app and the baseline${options.baselineMode === "bare" ? " (expected for invalid identifiers in bare mode)" : ""}; see "equivalence".`);
@@ -353,22 +312,49 @@ async function main(): Promise<number> {
       results: {
         single,
         batch,
-        private: { issuance: { ...issuance, tokensPerSecond, batchSize: options.tokenBatch }, lookups: privately, pooledTokens: pool.length },
-        buckets: { lookups: buckets.result, requestBytesPerLookup: buckets.requestBytesPerLookup, answerBytesPerLookup: buckets.answerBytesPerLookup, oprf, recordBuild },
+        private:
+          privatePhases && { issuance: { ...privatePhases.issuance, tokensPerSecond: privatePhases.tokensPerSecond, batchSize: options.tokenBatch }, lookups: privatePhases.privately, pooledTokens: privatePhases.pool.length },
+        buckets: privatePhases &&
+          buckets && {
+            lookups: privatePhases.buckets.result,
+            requestBytesPerLookup: privatePhases.buckets.requestBytesPerLookup,
+            answerBytesPerLookup: privatePhases.buckets.answerBytesPerLookup,
+            oprf: buckets.oprf,
+            recordBuild: buckets.recordBuild,
+          },
+        privateSkipped: !options.private,
+        publish: publish && {
+          ...publish.result,
+          publishedPerSecond: publish.result.okPerSecond,
+          targetPerSecond: PUBLISH_TARGET_PER_SECOND,
+          warmup: publish.warmup,
+          recipients: publish.recipients,
+          identifiersPublished: publish.identifiers,
+          verification: publish.verification,
+        },
+        publishSkipped: !options.publish,
+      },
+      app: {
+        path: target.path,
+        instances: options.instances,
+        workersPerInstance: options.workers,
+        ...(target.balancer && { balancer: { program: "/usr/sbin/haproxy", port: options.port, instancePorts: target.instances.map((_, index) => options.instancePort + index) } }),
       },
       table: rows.map(({ metric, app: appValue, baseline: baselineValue }) => ({ metric, app: appValue, baseline: baselineValue })),
       privateTable: privateTable.map(({ metric, app: privateValue, baseline: directValue }) => ({ metric, private: privateValue, direct: directValue })),
       bucketTable: bucketTable.map(({ metric, app: bucketValue, baseline: directValue }) => ({ metric, buckets: bucketValue, direct: directValue })),
+      publishTable: publishTable.map(({ metric, app: value, baseline: targetValue }) => ({ metric, publish: value, target: Number.isFinite(targetValue) ? targetValue : null })),
       ratios: ratios(rows),
       errors: errorLines,
       notes,
-      logs: { app: path.relative(repoRoot, app.logFile), baseline: path.relative(repoRoot, baseline.logFile) },
+      logs: { app: appLogs, ...(target.balancer && { haproxy: path.relative(repoRoot, target.balancer.logFile) }), baseline: path.relative(repoRoot, baseline.logFile) },
     };
     const file = writeReport(outDir, startedAt, report);
     console.log(`\n${notes.map((note) => `note: ${note}`).join("\n")}\n\nreport: ${path.relative(process.cwd(), file)}`);
     return errorLines.length > 0 ? 1 : 0;
   } finally {
     for (const server of servers) await server.stop().catch(() => {});
+    await hold?.release().catch(() => {});
     if (database) await closeDatabase(database).catch(() => {});
   }
 }

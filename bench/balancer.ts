@@ -47,6 +47,9 @@ export async function startBalancer(options: { port: number; instancePorts: read
   if (!existsSync(HAPROXY)) throw new Error(`--instances above 1 needs HAProxy at ${HAPROXY} (apt-get install -y haproxy)`);
   const folder = mkdtempSync(path.join(tmpdir(), "mimi-bench-haproxy-"));
   const configFile = path.join(folder, "haproxy.cfg");
+  // Gone with the run however it ends, Ctrl-C included (run.ts exits from its signal handler).
+  const removeFolder = () => rmSync(folder, { recursive: true, force: true });
+  process.once("exit", removeFolder);
   writeFileSync(configFile, balancerConfig(options));
   const check = spawn(HAPROXY, ["-c", "-q", "-f", configFile], { stdio: ["ignore", "pipe", "pipe"] });
   const output: Buffer[] = [];
@@ -73,7 +76,7 @@ export async function startBalancer(options: { port: number; instancePorts: read
       clearTimeout(timer);
     }
     log.end();
-    rmSync(folder, { recursive: true, force: true });
+    removeFolder();
   };
 
   const url = `http://127.0.0.1:${options.port}/api/health/ready`;

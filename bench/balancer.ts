@@ -18,9 +18,13 @@ const deploy = path.join(repoRoot, "deploy", "haproxy");
 
 export function balancerConfig(options: { port: number; instancePorts: readonly number[] }): string {
   const servers = options.instancePorts.map((port, index) => `  server dp${index + 1} 127.0.0.1:${port} check`);
-  const lines: string[] = [];
+  const lines = [`# Written by npm run bench from deploy/haproxy/haproxy.cfg for ${options.instancePorts.length} instances on loopback (bench/balancer.ts).`];
+  let header = true;
   for (const line of readFileSync(path.join(deploy, "haproxy.cfg"), "utf8").split("\n")) {
     const setting = line.trim();
+    // The example's opening comment is about installing it in /etc/haproxy: not this file's story.
+    if (header && setting.startsWith("#")) continue;
+    header = false;
     if (/^server dp\d+ /u.test(setting)) continue;
     if (setting.startsWith("log ") || setting === "option httplog" || setting.startsWith("http-request set-header X-Forwarded-Proto")) continue;
     if (setting.startsWith("bind ")) {

@@ -10,8 +10,9 @@ import { repoRoot, type ServerProcess } from "./servers";
  * leastconn and retried on another instance, everything else (the publish phase's server actions) roundrobin and
  * retried only when the connection never reached an instance, the problem-document error files. Changed for the
  * bench, and only this: it listens on plain HTTP on loopback (no TLS to end here, so no X-Forwarded-Proto), its
- * servers are the bench's instances, and it logs no request (a log line per request costs the CPU the phases
- * measure). Debian's /usr/sbin/haproxy, in the foreground as our child: never the system's service.
+ * servers are the bench's instances, and it logs only requests that went wrong (`option dontlog-normal`: a line
+ * per request would cost the CPU the phases measure). Debian's /usr/sbin/haproxy, in the foreground as our child:
+ * never the system's service.
  */
 export const HAPROXY = "/usr/sbin/haproxy";
 const deploy = path.join(repoRoot, "deploy", "haproxy");
@@ -26,12 +27,14 @@ export function balancerConfig(options: { port: number; instancePorts: readonly 
     if (header && setting.startsWith("#")) continue;
     header = false;
     if (/^server dp\d+ /u.test(setting)) continue;
-    if (setting.startsWith("log ") || setting === "option httplog" || setting.startsWith("http-request set-header X-Forwarded-Proto")) continue;
+    if (setting.startsWith("http-request set-header X-Forwarded-Proto")) continue;
     if (setting.startsWith("bind ")) {
       lines.push(`  bind 127.0.0.1:${options.port}`);
       continue;
     }
     lines.push(line.replaceAll("/etc/haproxy/errors/", `${path.join(deploy, "errors")}/`));
+    // Only what went wrong (an error status, a connection closed or timed out), into the bench's HAProxy log.
+    if (setting === "option httplog") lines.push("  option dontlog-normal");
     if (setting.startsWith("default-server ")) lines.push(...servers);
   }
   const config = lines.join("\n");

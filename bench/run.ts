@@ -92,7 +92,7 @@ async function main(): Promise<number> {
     `The load generator, both servers and PostgreSQL share this machine's ${os.cpus().length} CPU(s); absolute numbers include that contention, the ratios compare like with like.`,
     options.instances === 1
       ? `The app ran ${options.workers} worker process(es) (WEB_CONCURRENCY, --workers), reached directly on :${options.port} (no balancer, as before --instances); the baseline is one process.`
-      : `The app ran as ${options.instances} instances (server.ts processes on :${options.instancePort}-${options.instancePort + options.instances - 1}, ${options.workers} worker process(es) each) behind HAProxy on :${options.port} with the README's configuration (deploy/haproxy/haproxy.cfg without TLS and request logging); every app phase went through HAProxy, the baseline is one process reached directly.`,
+      : `The app ran as ${options.instances} instances (server.ts processes on :${options.instancePort}-${options.instancePort + options.instances - 1}, ${options.workers} worker process(es) each) behind HAProxy on :${options.port} with the README's configuration (deploy/haproxy/haproxy.cfg on plain HTTP, logging only requests that went wrong); every app phase went through HAProxy, the baseline is one process reached directly.`,
   ];
   console.log(`mimi-discovery bench: N=${number(options.n)}, concurrency ${options.concurrency} (batch ${options.batchConcurrency}), ${options.duration} s per phase after ${options.warmup} s warm-up, batch size ${options.batchSize}, hit ratio ${options.hitRatio}`);
 
@@ -276,8 +276,9 @@ async function main(): Promise<number> {
     ].filter((line): line is string => line !== undefined);
     if (errorLines.length > 0) {
       console.log(`\nERRORS (counted, not hidden; the rates above count 200 OK answers only):\n  ${errorLines.join("\n  ")}`);
-      if (single.app.errors + batch.app.errors + (publish?.result.errors ?? 0) > 0) {
+      if (single.app.errors + batch.app.errors + (publish ? publish.result.errors + publish.warmup.errors : 0) > 0) {
         for (const instance of target.instances) console.log(`\nLast lines of ${instance.name}'s log (${path.relative(repoRoot, instance.logFile)}):\n${tail(instance.logFile, 15)}`);
+        if (target.balancer) console.log(`\nLast lines of HAProxy's log, requests that went wrong (${path.relative(repoRoot, target.balancer.logFile)}):\n${tail(target.balancer.logFile, 10)}`);
       }
     }
     if (equivalence.identical !== equivalence.compared) {

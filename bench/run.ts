@@ -159,7 +159,7 @@ async function main(): Promise<number> {
       step("--no-private: no OPRF record build, no OPRF evaluation measurement, no token, private or bucket phase");
       hold = await holdOprfBuild(database, sealing);
       if (hold) {
-        const note = `--no-private: OPRF key ${hold.epoch} is still building (records written through ${hold.builtThrough === null ? "none yet" : "a stored cursor"}); the bench held the build's advisory lock for the whole run, so the app instances' background build waited (each logs its build step's statement timeout every few seconds) and spent no CPU during the phases. A run without --no-private builds the rest.`;
+        const note = `--no-private: OPRF key ${hold.epoch} is still building (${hold.builtThrough === null ? "no records built yet" : "built part-way, to a stored cursor"}); the bench held the build's advisory lock for the whole run, so the app's background build waited (each instance logs its build step's statement timeout every few seconds) and spent no CPU during the phases. A run without --no-private builds the rest.`;
         console.log(`  ${note}`);
         notes.push(note);
       } else {

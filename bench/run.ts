@@ -348,7 +348,8 @@ async function main(): Promise<number> {
       ratios: ratios(rows),
       errors: errorLines,
       notes,
-      logs: { app: appLogs, ...(target.balancer && { haproxy: path.relative(repoRoot, target.balancer.logFile) }), baseline: path.relative(repoRoot, baseline.logFile) },
+      // `app` stays one path, as in reports before --instances; behind HAProxy every instance's log is listed too.
+      logs: { app: appLogs[0], ...(target.balancer && { instances: appLogs, haproxy: path.relative(repoRoot, target.balancer.logFile) }), baseline: path.relative(repoRoot, baseline.logFile) },
     };
     const file = writeReport(outDir, startedAt, report);
     console.log(`\n${notes.map((note) => `note: ${note}`).join("\n")}\n\nreport: ${path.relative(process.cwd(), file)}`);

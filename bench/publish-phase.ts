@@ -48,6 +48,8 @@ export async function runPublishPhase(options: { flags: BenchOptions; database: 
       verification = await verifyPublished({ base: options.appUrl, issuer, apiKey: options.apiKey, published: [...published.values()], size: flags.verifySample, seed: flags.randomSeed });
       for (const failure of verification.failures.slice(0, 5)) console.error(`  ${failure.csi}: ${failure.problem}`);
       console.log(`  ${verification.verified} / ${verification.sampled} verify`);
+    } else if (flags.verifySample === 0) {
+      console.log("  the published mappings are not looked up and verified: --verify-sample 0");
     }
     return { result, warmup, identifiers: published.size, recipients: publishers.length, identifiersEach, verification };
   } finally {

@@ -188,6 +188,8 @@ export async function runLoad(options: {
   warmupSeconds: number;
   durationSeconds: number;
   next: () => LoadRequest;
+  /** Called right before and right after the measured phase (not the warm-up): the CPU accounting's window. */
+  window?: { open: () => void; close: () => void };
 }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency });
   const url = new URL(options.url);
@@ -195,7 +197,9 @@ export async function runLoad(options: {
   try {
     const common = { url, headers, agent, concurrency: options.concurrency, next: options.next };
     const warmup = options.warmupSeconds > 0 ? await phase({ ...common, seconds: options.warmupSeconds }) : undefined;
+    options.window?.open();
     const measured = await phase({ ...common, seconds: options.durationSeconds });
+    options.window?.close();
     return {
       target: options.target,
       concurrency: options.concurrency,

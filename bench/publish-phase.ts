@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { BenchOptions } from "./args";
+import { cpuWindow, type CpuGroups } from "./cpu-usage";
 import type { BenchDatabase } from "./database";
 import { describeTimed, number, step } from "./output";
 import { createPublishers, removePublishers } from "./publishers";
@@ -19,7 +20,7 @@ export const PUBLISH_TARGET_PER_SECOND = 300;
  * the MSP kit's verifier, then the recipients and everything they published removed again (the database is as
  * seeded for the next --reuse run). Returns the verification, whose failures fail the run.
  */
-export async function runPublishPhase(options: { flags: BenchOptions; database: BenchDatabase; sealing: Buffer; appUrl: string; apiKey: string }) {
+export async function runPublishPhase(options: { flags: BenchOptions; database: BenchDatabase; sealing: Buffer; appUrl: string; apiKey: string; cpuGroups: CpuGroups }) {
   const { flags, database, sealing } = options;
   const issuer = database.state.issuer;
   const actionIds = findActionIds(path.join(repoRoot, ".next"), EDITOR_ACTIONS.page, EDITOR_ACTIONS.file, [EDITOR_ACTIONS.prepare, EDITOR_ACTIONS.publish]);
@@ -32,6 +33,7 @@ export async function runPublishPhase(options: { flags: BenchOptions; database: 
   const publishers = await createPublishers(database, { count: flags.publishConcurrency, identifiersEach, now: new Date() });
   console.log(`  set up ${publishers.length} recipient(s) with ${number(identifiersEach)} verified identifiers, a passkey and a session each in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s (not measured)`);
   try {
+    const window = cpuWindow(options.cpuGroups);
     const { result, published, warmup } = await measurePublishing({
       base: options.appUrl,
       issuer,
@@ -39,7 +41,9 @@ export async function runPublishPhase(options: { flags: BenchOptions; database: 
       actionIds: { prepare: actionIds[EDITOR_ACTIONS.prepare]!, publish: actionIds[EDITOR_ACTIONS.publish]! },
       warmupSeconds: flags.warmup,
       seconds: flags.duration,
+      window,
     });
+    const cpu = window.perUnit(result.ok);
     console.log(`  ${describeTimed(result, "published mappings")} (target ${number(PUBLISH_TARGET_PER_SECOND)}/s)${warmup.errors > 0 ? `; ${warmup.errors} error(s) during warm-up` : ""}`);
 
     let verification: SampleVerification | null = null;
@@ -51,7 +55,8 @@ export async function runPublishPhase(options: { flags: BenchOptions; database: 
     } else if (flags.verifySample === 0) {
       console.log("  the published mappings are not looked up and verified: --verify-sample 0");
     }
-    return { result, warmup, identifiers: published.size, recipients: publishers.length, identifiersEach, verification };
+    console.log(`    CPU ms per published mapping: ${Object.entries(cpu.msPerUnit).map(([group, ms]) => `${group} ${ms ?? "n/a"}`).join(", ")}`);
+    return { result, warmup, identifiers: published.size, recipients: publishers.length, identifiersEach, verification, cpu };
   } finally {
     await removePublishers(database, sealing, new Date());
   }

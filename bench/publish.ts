@@ -38,6 +38,8 @@ export async function measurePublishing(options: {
   actionIds: { prepare: string; publish: string };
   warmupSeconds: number;
   seconds: number;
+  /** Opened and closed around the measured loop (bench/cpu-usage.ts). */
+  window?: { open: () => void; close: () => void };
 }): Promise<{ result: TimedResult; published: Map<string, Published>; warmup: { operations: number; errors: number; errorSamples: string[] } }> {
   const rpId = new URL(options.issuer).hostname;
   // The latest publish of each identifier: the mapping a lookup must now answer.
@@ -67,7 +69,9 @@ export async function measurePublishing(options: {
   try {
     const concurrency = options.publishers.length;
     const warmup = options.warmupSeconds > 0 ? await timedLoop({ target: "publish warm-up", concurrency, seconds: options.warmupSeconds, op }) : undefined;
+    options.window?.open();
     const result = await timedLoop({ target: "app publish (prepare + passkey + publish)", concurrency, seconds: options.seconds, op });
+    options.window?.close();
     return { result, published, warmup: { operations: warmup?.operations ?? 0, errors: warmup?.errors ?? 0, errorSamples: warmup?.errorSamples ?? [] } };
   } finally {
     for (const agent of agents) agent.destroy();

@@ -21,6 +21,7 @@ import {
   BENCH_MSP_LIMITS,
   type BenchDatabase,
 } from "./database";
+import { cpuWindow, processesNamed, processTree, type CpuReport } from "./cpu-usage";
 import { runLoad, type LoadResult } from "./load";
 import { deriveAppKeys } from "@/lib/crypto/app-keys";
 import { startApp } from "./app-instances";
@@ -172,7 +173,7 @@ async function main(): Promise<number> {
 
     step("Start the servers");
     const logDir = path.join(outDir, "logs");
-    const target = await startApp({ instances: options.instances, port: options.port, instancePort: options.instancePort, env: envFor, logDir, stamp, started: (server) => servers.push(server), track });
+    const appTarget = await startApp({ instances: options.instances, port: options.port, instancePort: options.instancePort, env: envFor, logDir, stamp, started: (server) => servers.push(server), track });
     const baseline = await startServer({
       name: "baseline server",
       entry: "bench/baseline-server.ts",
@@ -191,15 +192,15 @@ async function main(): Promise<number> {
       track,
     });
     servers.push(baseline);
-    const appLogs = target.instances.map((instance) => path.relative(repoRoot, instance.logFile));
+    const appLogs = appTarget.instances.map((instance) => path.relative(repoRoot, instance.logFile));
     console.log(
-      target.path === "direct"
+      appTarget.path === "direct"
         ? `  app on :${options.port}, direct (log ${appLogs[0]}), baseline (${options.baselineMode}) on :${options.baselinePort}`
-        : `  ${options.instances} app instances on :${options.instancePort}-${options.instancePort + options.instances - 1} (logs ${appLogs.join(", ")}) behind HAProxy on :${options.port} (config ${target.balancer!.configFile}), baseline (${options.baselineMode}) on :${options.baselinePort}`,
+        : `  ${options.instances} app instances on :${options.instancePort}-${options.instancePort + options.instances - 1} (logs ${appLogs.join(", ")}) behind HAProxy on :${options.port} (config ${appTarget.balancer!.configFile}), baseline (${options.baselineMode}) on :${options.baselinePort}`,
     );
     await warmCache(database);
 
-    const appUrl = target.url;
+    const appUrl = appTarget.url;
     const baselineUrl = `http://127.0.0.1:${options.baselinePort}`;
     step("Compare answers byte for byte");
     const equivalence: Equivalence = await compareResponses({ appUrl, baselineUrl, apiKey, n, hitRatio: options.hitRatio, seed: options.randomSeed, singles: 50, batchSize: Math.min(options.batchSize, 200) });
@@ -208,9 +209,20 @@ async function main(): Promise<number> {
       console.log(`  DIFFERENT: ${difference.request}\n    app:      ${difference.app}\n    baseline: ${difference.baseline}`);
     }
 
+    // CPU seconds of each part during each measured phase (bench/cpu-usage.ts): what a lookup costs the app or the
+    // baseline, PostgreSQL, HAProxy and the load generator, however the shared cores were split between them.
+    const cpuGroups = (target: "app" | "baseline") => ({
+      [target]: () => (target === "app" ? appTarget.instances : [baseline]).flatMap((server) => (server.child.pid ? processTree(server.child.pid) : [])),
+      postgres: () => processesNamed("postgres"),
+      ...(appTarget.balancer?.child.pid ? { haproxy: () => [appTarget.balancer!.child.pid!] } : {}),
+      load: () => [process.pid],
+    });
+    const cpu: Record<string, CpuReport> = {};
     const measure = async (kind: "single" | "batch", target: "app" | "baseline"): Promise<LoadResult> => {
       const base = target === "app" ? appUrl : baselineUrl;
+      const window = cpuWindow(cpuGroups(target));
       const result = await runLoad({
+        window,
         target,
         url: `${base}${kind === "single" ? "/api/v1/lookup" : "/api/v1/lookup/batch"}`,
         apiKey,
@@ -224,6 +236,9 @@ async function main(): Promise<number> {
             : batchLookups({ n, hitRatio: options.hitRatio, seed: options.randomSeed + 1, size: options.batchSize }),
       });
       console.log(`  ${describeLoad(result, kind === "batch" ? options.batchSize : undefined)}`);
+      const used = window.perUnit(result.ok * (kind === "batch" ? options.batchSize : 1));
+      cpu[`${kind} ${target}`] = used;
+      console.log(`    CPU ms per ${kind === "batch" ? "identifier" : "lookup"}: ${Object.entries(used.msPerUnit).map(([group, ms]) => `${group} ${ms ?? "n/a"}`).join(", ")}`);
       return result;
     };
     step(`Single lookups: ${options.concurrency} connections, ${options.warmup} s warm-up + ${options.duration} s each`);
@@ -232,7 +247,7 @@ async function main(): Promise<number> {
     const batch = { app: await measure("batch", "app"), baseline: await measure("batch", "baseline") };
 
     const privatePhases = options.private ? await runPrivatePhases({ flags: options, issuer, appUrl, apiKey, n, logDir, stamp, notes, started: (server) => servers.push(server), track }) : null;
-    const publish = options.publish ? await runPublishPhase({ flags: options, database, sealing, appUrl, apiKey }) : null;
+    const publish = options.publish ? await runPublishPhase({ flags: options, database, sealing, appUrl, apiKey, cpuGroups: cpuGroups("app") }) : null;
     if (publish) {
       notes.push(
         `${publish.verification ? `${publish.verification.verified} of ${publish.verification.sampled} published mappings looked up through the app verified with the MSP kit's verifier.` : "The published mappings were not looked up and verified (--verify-sample 0, or nothing was published)."} Publish phase (last, on identifiers mailto:bench-publish-<p>-<k>@example.com outside the seeded and never-seeded ones): ${publish.recipients} signed-in recipients, one per loop, each publishing through the mapping editor's two server actions (prepareMappingAction, a software passkey's assertion over the stored challenge, publishMappingAction) over HTTP as the browser sends them. Set-up not measured, done in the database as the app would: users, ${publish.identifiersEach} verified identifiers each (written directly, like the seed's), a passkey each registered with the app's startPasskeyRegistration/finishPasskeyRegistration, a session each from createSession (just signed in). ${number(publish.identifiers)} identifiers got mappings; afterwards the recipients and their mappings were removed and their private records rewritten, so the database is as seeded.`,
@@ -261,7 +276,7 @@ async function main(): Promise<number> {
     const publishTable = publish ? publishRows(publish.result, PUBLISH_TARGET_PER_SECOND) : [];
     if (publish) console.log(`\n${formatTable(publishTable, ["publish", "target"])}`);
     else console.log("\npublish phase: skipped (--no-publish)");
-    console.log(`\napp path: ${target.path === "direct" ? `direct to one instance on :${options.port}` : `HAProxy on :${options.port} in front of ${options.instances} instances`}`);
+    console.log(`\napp path: ${appTarget.path === "direct" ? `direct to one instance on :${options.port}` : `HAProxy on :${options.port} in front of ${options.instances} instances`}`);
     const timedErrors = [...(privatePhases ? [privatePhases.issuance, privatePhases.privately, privatePhases.buckets.result] : []), ...(publish ? [publish.result] : [])];
     const errorLines = [
       ...timedErrors.filter((result) => result.errors > 0).map((result) => `${result.target}: ${result.errors} errors of ${result.operations}\n    first: ${result.errorSamples[0] ?? ""}`),
@@ -277,8 +292,8 @@ async function main(): Promise<number> {
     if (errorLines.length > 0) {
       console.log(`\nERRORS (counted, not hidden; the rates above count 200 OK answers only):\n  ${errorLines.join("\n  ")}`);
       if (single.app.errors + batch.app.errors + (publish ? publish.result.errors + publish.warmup.errors : 0) > 0) {
-        for (const instance of target.instances) console.log(`\nLast lines of ${instance.name}'s log (${path.relative(repoRoot, instance.logFile)}):\n${tail(instance.logFile, 15)}`);
-        if (target.balancer) console.log(`\nLast lines of HAProxy's log, requests that went wrong (${path.relative(repoRoot, target.balancer.logFile)}):\n${tail(target.balancer.logFile, 10)}`);
+        for (const instance of appTarget.instances) console.log(`\nLast lines of ${instance.name}'s log (${path.relative(repoRoot, instance.logFile)}):\n${tail(instance.logFile, 15)}`);
+        if (appTarget.balancer) console.log(`\nLast lines of HAProxy's log, requests that went wrong (${path.relative(repoRoot, appTarget.balancer.logFile)}):\n${tail(appTarget.balancer.logFile, 10)}`);
       }
     }
     if (equivalence.identical !== equivalence.compared) {
@@ -331,16 +346,19 @@ async function main(): Promise<number> {
           warmup: publish.warmup,
           recipients: publish.recipients,
           identifiersPublished: publish.identifiers,
+          cpu: publish.cpu,
           verification: publish.verification,
         },
         publishSkipped: !options.publish,
       },
       app: {
-        path: target.path,
+        path: appTarget.path,
         instances: options.instances,
         workersPerInstance: options.workers,
-        ...(target.balancer && { balancer: { program: "/usr/sbin/haproxy", port: options.port, instancePorts: target.instances.map((_, index) => options.instancePort + index) } }),
+        ...(appTarget.balancer && { balancer: { program: "/usr/sbin/haproxy", port: options.port, instancePorts: appTarget.instances.map((_, index) => options.instancePort + index) } }),
       },
+      // CPU seconds per part in each measured phase, and milliseconds per lookup (or per identifier of a batch).
+      cpu,
       table: rows.map(({ metric, app: appValue, baseline: baselineValue }) => ({ metric, app: appValue, baseline: baselineValue })),
       privateTable: privateTable.map(({ metric, app: privateValue, baseline: directValue }) => ({ metric, private: privateValue, direct: directValue })),
       bucketTable: bucketTable.map(({ metric, app: bucketValue, baseline: directValue }) => ({ metric, buckets: bucketValue, direct: directValue })),
@@ -349,7 +367,7 @@ async function main(): Promise<number> {
       errors: errorLines,
       notes,
       // `app` stays one path, as in reports before --instances; behind HAProxy every instance's log is listed too.
-      logs: { app: appLogs[0], ...(target.balancer && { instances: appLogs, haproxy: path.relative(repoRoot, target.balancer.logFile) }), baseline: path.relative(repoRoot, baseline.logFile) },
+      logs: { app: appLogs[0], ...(appTarget.balancer && { instances: appLogs, haproxy: path.relative(repoRoot, appTarget.balancer.logFile) }), baseline: path.relative(repoRoot, baseline.logFile) },
     };
     const file = writeReport(outDir, startedAt, report);
     console.log(`\n${notes.map((note) => `note: ${note}`).join("\n")}\n\nreport: ${path.relative(process.cwd(), file)}`);

@@ -8,7 +8,7 @@ import cluster from "node:cluster";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import next from "next";
 import { closeRawClient } from "@/db/client";
-import { getDb, getRawClient } from "@/db/index";
+import { getDb, getRawClient, getReplica } from "@/db/index";
 import { waitForDatabase } from "@/db/wait-for-database";
 import { ConfigError, getEnv, type Env } from "./env";
 import { bootstrap } from "@/lib/bootstrap/bootstrap";
@@ -148,7 +148,7 @@ function stopOnSignals(options: { env: Env; drainer: Drainer; setPhase: (phase: 
       new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
     ]);
     await closeKeyAuthenticator();
-    await Promise.race([closeRawClient(getRawClient()), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
+    await Promise.race([Promise.all([closeRawClient(getRawClient()), getReplica()?.close()]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
     closeSharedRedis();
     if (outcome.clean) {
       console.log("stopped cleanly");

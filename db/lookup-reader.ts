@@ -1,0 +1,24 @@
+import type { Database } from "./client";
+import { isDatabaseUnavailable } from "./errors";
+import { getDb, getReplica } from "./index";
+
+/**
+ * The one way a lookup door reads what lookups serve (mappings, private-lookup records): from the streaming standby
+ * while this process's monitor finds it a synchronous standby that keeps up, otherwise from the primary. Never a
+ * stale removal: the primary acknowledges a write only once that standby has applied it (db/guarded-sql.ts).
+ *
+ * A read the standby cannot serve (down, unreachable, out of time) is asked again of the primary in the same
+ * request, and the standby is left out until it passes two checks in a row; when the primary cannot answer either,
+ * the caller gets the usual 503. Writes, API keys and rate limits never come here: they stay on the primary.
+ */
+export async function readForLookup<T>(work: (source: Database) => Promise<T>): Promise<T> {
+  const replica = getReplica();
+  if (!replica?.monitor.usable) return work(getDb());
+  try {
+    return await work(replica.db);
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    replica.monitor.reportFailure();
+    return work(getDb());
+  }
+}

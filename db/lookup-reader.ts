@@ -1,5 +1,6 @@
 import type { Database } from "./client";
 import { isDatabaseUnavailable } from "./errors";
+import { getMetrics } from "@/lib/metrics/metrics";
 import { getDb, getReplica } from "./index";
 
 /**
@@ -13,12 +14,17 @@ import { getDb, getReplica } from "./index";
  */
 export async function readForLookup<T>(work: (source: Database) => Promise<T>): Promise<T> {
   const replica = getReplica();
-  if (!replica?.monitor.usable) return work(getDb());
-  try {
-    return await work(replica.db);
-  } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
-    replica.monitor.reportFailure();
-    return work(getDb());
+  if (replica?.monitor.usable) {
+    try {
+      const answer = await work(replica.db);
+      getMetrics().lookupReads.inc({ source: "replica" });
+      return answer;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      replica.monitor.reportFailure();
+    }
   }
+  const answer = await work(getDb());
+  getMetrics().lookupReads.inc({ source: "primary" });
+  return answer;
 }

@@ -1,7 +1,13 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as removals } from "@/app/api/v1/csip/removals/route";
 import { POST as lookupRoute } from "@/app/api/v1/lookup/route";
-import { installDatabase } from "@/db/index";
+import { closeRawClient } from "@/db/client";
+import { installDatabase, openConfiguredDatabase } from "@/db/index";
+import { parseEnv } from "@/env";
 import { openReplica, type Replica } from "@/db/replica";
 import { getMetrics } from "@/lib/metrics/metrics";
 import { apiRequest, createAppHarness } from "@/test/support/app-harness";
@@ -90,6 +96,23 @@ describe.runIf(Boolean(testEnv.TEST_DATABASE_URL) && streamingReplicaAvailable()
     } finally {
       await onReplica("alter system reset recovery_min_apply_delay");
       await onReplica("select pg_reload_conf()");
+    }
+  });
+
+  it("is what the configuration sets up: with DATABASE_REPLICA_URL transactions commit with remote_apply, and the standby is checked", async () => {
+    const configured = openConfiguredDatabase(
+      parseEnv({ DATA_DIR: mkdtempSync(path.join(tmpdir(), "mimi-replica-env-")), DATABASE_URL: app.databaseUrl!, DATABASE_REPLICA_URL: cluster!.replica.url(database), DATABASE_REPLICA_NAME: STANDBY_NAME }),
+    );
+    try {
+      const mode = await configured.db.transaction(async (tx) => ((await tx.execute(sql`select current_setting('synchronous_commit') as mode`)) as unknown as { mode: string }[])[0]!.mode);
+      expect(mode).toBe("remote_apply");
+      const standby = configured.replica()!;
+      expect(configured.replica()).toBe(standby);
+      await until(() => standby.monitor.usable, "the configured standby's monitor");
+      expect(await standby.db.execute(sql`select pg_is_in_recovery() as recovery`)).toEqual([{ recovery: true }]);
+    } finally {
+      await configured.closeReplica();
+      await closeRawClient(configured.raw);
     }
   });
 

@@ -89,6 +89,17 @@ describe("lookup doors", () => {
     expect([...calls.keys()].sort()).toEqual([...doors, ...primaryReaders].sort());
   });
 
+  // What lookups serve changes only in transactions: with a replica, a transaction's COMMIT is what waits for the
+  // standby (db/guarded-sql.ts); a statement on its own commits without waiting. Reminder bookkeeping changes
+  // columns lookups never read.
+  it("changes mappings and private-lookup records only inside transactions", () => {
+    const writes = /\b([A-Za-z_$][\w$]*)\s*\.\s*(?:update|insert|delete)\(\s*(mappings|privateRecords)\s*\)/gu;
+    const outside = ["app", "db", "http", "lib", "web", "components", "scripts"].flatMap(sources).flatMap((file) =>
+      [...readFileSync(path.join(root, file), "utf8").matchAll(writes)].filter((match) => match[1] !== "tx").map((match) => `${file}: ${match[1]}.${match[2]}`),
+    );
+    expect(outside).toEqual(["lib/mappings/remind-expiring.ts: db.mappings", "lib/mappings/remind-expiring.ts: db.mappings"]);
+  });
+
   it.each(doors)("%s reads through readForLookup, never the primary client", (file) => {
     const text = readFileSync(path.join(root, file), "utf8");
     expect(text).toContain('import { readForLookup } from "@/db/lookup-reader"');

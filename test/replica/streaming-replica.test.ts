@@ -189,6 +189,23 @@ describe.runIf(Boolean(testEnv.TEST_DATABASE_URL) && streamingReplicaAvailable()
     await replicaServing();
   });
 
+  it("answers 503 while the primary is down, even beside a healthy standby, and serves again when it is back", { timeout: 120_000 }, async () => {
+    const csi = await publish("primary-down");
+    await replicaServing();
+    await cluster!.stopPrimary();
+    try {
+      // Without the primary nothing can say the standby is still pinned, so it is not read from.
+      await primaryServing();
+      const refused = await lookupRoute(apiRequest(LOOKUP_URL, { csi }, { key: mspKey }));
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("content-type")).toBe("application/problem+json");
+    } finally {
+      await cluster!.startPrimary();
+    }
+    await replicaServing();
+    expect(await lookup(csi)).toMatchObject({ status: 200, body: { csi, result: "found" } });
+  });
+
   it("does not read from a promoted standby", { timeout: 120_000 }, async () => {
     const csi = await publish("promoted");
     await replicaServing();

@@ -22,6 +22,9 @@ export type Server = {
 export type StreamingReplica = {
   primary: Server;
   replica: Server;
+  /** Stops the primary (fast shutdown); startPrimary brings it back, and the standby reconnects by itself. */
+  stopPrimary: () => Promise<void>;
+  startPrimary: () => Promise<void>;
   /** Stops the standby (fast shutdown); startReplica brings it back on the same folder and port. */
   stopReplica: () => Promise<void>;
   startReplica: () => Promise<void>;
@@ -118,6 +121,8 @@ export async function startStreamingReplica(options: { durable?: boolean } = {})
     return {
       primary,
       replica,
+      stopPrimary: () => ctl(primaryData, primaryPort, "stop"),
+      startPrimary: () => ctl(primaryData, primaryPort, "start"),
       stopReplica: () => ctl(replicaData, replicaPort, "stop"),
       startReplica: () => ctl(replicaData, replicaPort, "start"),
       promoteReplica: () => ctl(replicaData, replicaPort, "promote"),

@@ -18,13 +18,15 @@ export function openReplica(config: DatabaseReplicaConfig, primary: RawClient, o
   if (primary.driver !== "postgres") throw new Error("A replica needs a PostgreSQL primary (DATABASE_URL)");
   const raw = openRawClient({ url: config.url }, options) as Guarded;
   const intervalMs = options.intervalMs ?? 1_000;
+  // A check that takes longer than this is a bad check: the standby must answer promptly to serve. Never under a
+  // second, so that a busy moment of a server checked often does not take the standby out.
+  const checkTimeoutMs = Math.max(intervalMs, 1_000);
   const monitor = createReplicaMonitor({
     name: config.name,
     maxLagMs: config.maxLagMs,
     intervalMs,
-    // A check that takes longer than the interval is a bad check: the standby must answer promptly to serve.
-    readPrimary: () => withinMs(readPrimaryFacts(primary.guarded, config.name), intervalMs),
-    readReplica: () => withinMs(readReplicaFacts(raw.guarded), intervalMs),
+    readPrimary: () => withinMs(readPrimaryFacts(primary.guarded, config.name), checkTimeoutMs),
+    readReplica: () => withinMs(readReplicaFacts(raw.guarded), checkTimeoutMs),
     ...(options.onReplicaChange ? { onChange: options.onReplicaChange } : {}),
   });
   void monitor.check();

@@ -140,7 +140,7 @@ describe.runIf(Boolean(testEnv.TEST_DATABASE_URL) && streamingReplicaAvailable()
         expect(answer.status).toBe(200);
         expect(["found", "none"]).toContain(answer.body.result);
       }
-      expect(replica.monitor.reason).toMatch(/replay is \d+ ms behind/u);
+      await until(() => /replay is \d+ ms behind/u.test(replica.monitor.reason ?? ""), "the monitor to see the replay behind");
       expect(await lookup(csi)).toEqual({ status: 200, body: { csi, result: "none", mappings: [] } });
     } finally {
       await onReplica("select pg_wal_replay_resume()");
@@ -174,8 +174,7 @@ describe.runIf(Boolean(testEnv.TEST_DATABASE_URL) && streamingReplicaAvailable()
     await replicaServing();
     await cluster!.setSynchronousStandbyNames("");
     try {
-      await primaryServing();
-      expect(replica.monitor.reason).toMatch(/does not make every commit wait/u);
+      await until(() => /does not make every commit wait/u.test(replica.monitor.reason ?? ""), "the monitor to see the standby asynchronous");
       // Replay paused, the standby still has the mapping; the primary acknowledged its removal without waiting.
       await onReplica("select pg_wal_replay_pause()");
       expect((await remove(csi)).status).toBe(200);

@@ -76,7 +76,7 @@ describe.runIf(Boolean(testEnv.TEST_DATABASE_URL) && streamingReplicaAvailable()
 
   it("never serves a mapping from the standby once its removal was acknowledged, even when it replays late", { timeout: 120_000 }, async () => {
     const csis: string[] = [];
-    for (let index = 0; index < 12; index += 1) csis.push(await publish(`gone${index}`));
+    for (let index = 0; index < 20; index += 1) csis.push(await publish(`gone${index}`));
     // Each commit is applied 150 ms after the primary made it: a removal acknowledged on the primary's own flush
     // would still be served by the standby for that long.
     await onReplica("alter system set recovery_min_apply_delay = '150ms'");

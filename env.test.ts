@@ -54,4 +54,27 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ DATA_DIR: dataDir(), PHONE_REGIONS: "USA" })).toThrow(/PHONE_REGIONS/);
     expect(() => parseEnv({ DATA_DIR: dataDir(), SMS_GATEWAY_URL: "https://gw.example" })).toThrow(/SMS_GATEWAY_TOKEN/);
   });
+
+  it("reads a streaming replica with its standby name and lag bound, and refuses one that cannot be used", () => {
+    const primary = "postgres://dp@db/dp";
+    const replica = "postgres://dp@replica/dp";
+    expect(parseEnv({ DATA_DIR: dataDir(), DATABASE_URL: primary }).databaseReplica).toBeUndefined();
+    expect(parseEnv({ DATA_DIR: dataDir(), DATABASE_URL: primary, DATABASE_REPLICA_URL: replica, DATABASE_REPLICA_NAME: "replica1" }).databaseReplica).toEqual({ url: replica, name: "replica1", maxLagMs: 1_000 });
+    expect(parseEnv({ DATA_DIR: dataDir(), DATABASE_URL: primary, DATABASE_REPLICA_URL: replica, DATABASE_REPLICA_NAME: "replica1", DATABASE_REPLICA_MAX_LAG_MS: "250" }).databaseReplica?.maxLagMs).toBe(250);
+    const refusal = (values: Record<string, string>) => {
+      try {
+        parseEnv({ DATA_DIR: dataDir(), ...values });
+      } catch (caught) {
+        return (caught as ConfigError).message;
+      }
+      return "accepted";
+    };
+    expect(refusal({ DATABASE_URL: primary, DATABASE_REPLICA_URL: "mysql://replica" })).toMatch(/DATABASE_REPLICA_URL: must be a postgres/u);
+    expect(refusal({ DATABASE_REPLICA_URL: replica, DATABASE_REPLICA_NAME: "replica1" })).toMatch(/DATABASE_REPLICA_URL: needs DATABASE_URL/u);
+    expect(refusal({ DATABASE_URL: primary, DATABASE_REPLICA_URL: replica })).toMatch(/DATABASE_REPLICA_NAME: required with DATABASE_REPLICA_URL/u);
+    expect(refusal({ DATABASE_URL: primary, DATABASE_REPLICA_NAME: "replica1" })).toMatch(/DATABASE_REPLICA_NAME: set without DATABASE_REPLICA_URL/u);
+    expect(refusal({ DATABASE_URL: primary, DATABASE_REPLICA_URL: primary, DATABASE_REPLICA_NAME: "replica1" })).toMatch(/DATABASE_REPLICA_URL: is the same as DATABASE_URL/u);
+    expect(refusal({ DATABASE_URL: primary, DATABASE_REPLICA_URL: replica, DATABASE_REPLICA_NAME: "a b" })).toMatch(/DATABASE_REPLICA_NAME: must be the standby's application_name/u);
+    expect(refusal({ DATABASE_URL: primary, DATABASE_REPLICA_URL: replica, DATABASE_REPLICA_NAME: "replica1", DATABASE_REPLICA_MAX_LAG_MS: "5" })).toMatch(/DATABASE_REPLICA_MAX_LAG_MS/u);
+  });
 });

@@ -61,6 +61,19 @@ const rawSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
       .optional(),
   ),
+  DATABASE_REPLICA_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  DATABASE_REPLICA_NAME: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,63}$/u, "must be the standby's application_name (letters, digits, _ . -, at most 63)")
+      .optional(),
+  ),
+  DATABASE_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   SMTP_URL: optionalString.pipe(
     z
@@ -128,6 +141,8 @@ export type Env = {
   publicOrigin: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** A synchronous streaming standby of DATABASE_URL that lookups read from while it is safe (db/replica-monitor.ts). */
+  databaseReplica: DatabaseReplicaConfig | undefined;
   authSecret: string;
   smtp: { url: string; from: string } | undefined;
   smsGateway: { url: string; token: string } | undefined;
@@ -158,6 +173,14 @@ export type Env = {
   /** Who may read GET /metrics: a bearer token, and addresses or CIDR ranges (loopback by default, locally). */
   metrics: { token: string | undefined; allow: string[] };
   federation: FederationConfig;
+};
+
+export type DatabaseReplicaConfig = {
+  url: string;
+  /** The standby's application_name, as the primary's synchronous_standby_names and pg_stat_replication name it. */
+  name: string;
+  /** Lookups go back to the primary while the standby's replay is further behind than this. */
+  maxLagMs: number;
 };
 
 /** Protocol section 8: how this DP works with others, and which CSIs it may store (residency). */
@@ -217,6 +240,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (webConcurrency > 1 && !raw.DATABASE_URL) {
     problems.push("WEB_CONCURRENCY: more than one worker needs DATABASE_URL (the embedded database is one process's)");
   }
+  if (raw.DATABASE_REPLICA_URL && !raw.DATABASE_URL) {
+    problems.push("DATABASE_REPLICA_URL: needs DATABASE_URL (a replica is a standby of a PostgreSQL primary, not of the embedded database)");
+  }
+  if (raw.DATABASE_REPLICA_URL && !raw.DATABASE_REPLICA_NAME) {
+    problems.push("DATABASE_REPLICA_NAME: required with DATABASE_REPLICA_URL (the standby's application_name in the primary's synchronous_standby_names)");
+  }
+  if (raw.DATABASE_REPLICA_NAME && !raw.DATABASE_REPLICA_URL) {
+    problems.push("DATABASE_REPLICA_NAME: set without DATABASE_REPLICA_URL (which standby should lookups read from?)");
+  }
+  if (raw.DATABASE_REPLICA_URL && raw.DATABASE_REPLICA_URL === raw.DATABASE_URL) {
+    problems.push("DATABASE_REPLICA_URL: is the same as DATABASE_URL; name the standby, not the primary");
+  }
   const trustedProxies = raw.TRUSTED_PROXIES.split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
@@ -237,6 +272,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     publicOrigin,
     dataDir: path.resolve(raw.DATA_DIR),
     databaseUrl: raw.DATABASE_URL,
+    databaseReplica:
+      raw.DATABASE_REPLICA_URL && raw.DATABASE_REPLICA_NAME
+        ? { url: raw.DATABASE_REPLICA_URL, name: raw.DATABASE_REPLICA_NAME, maxLagMs: raw.DATABASE_REPLICA_MAX_LAG_MS }
+        : undefined,
     authSecret: raw.AUTH_SECRET ?? readOrCreateLocalSecret(path.resolve(raw.DATA_DIR)),
     smtp: raw.SMTP_URL ? { url: raw.SMTP_URL, from: raw.SMTP_FROM } : undefined,
     smsGateway:

@@ -8,7 +8,7 @@ import cluster from "node:cluster";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import next from "next";
 import { closeRawClient } from "@/db/client";
-import { getDb, getRawClient } from "@/db/index";
+import { closeReplica, getDb, getRawClient, getReplica } from "@/db/index";
 import { waitForDatabase } from "@/db/wait-for-database";
 import { ConfigError, getEnv, type Env } from "./env";
 import { bootstrap } from "@/lib/bootstrap/bootstrap";
@@ -150,7 +150,7 @@ function stopOnSignals(options: { env: Env; drainer: Drainer; setPhase: (phase: 
       new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
     ]);
     await closeKeyAuthenticator();
-    await Promise.race([closeRawClient(getRawClient()), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
+    await Promise.race([Promise.all([closeRawClient(getRawClient()), closeReplica()]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => {});
     closeSharedRedis();
     if (outcome.clean) {
       console.log("stopped cleanly");
@@ -192,6 +192,8 @@ async function main(): Promise<void> {
   if (dev) process.env.LOG_FORMAT ??= "pretty";
   // Opens the database client now: with the embedded database, this takes its folder's lock (or says who has it).
   const raw = getRawClient();
+  // The standby's monitor starts checking now, so that lookups can use it once it has passed two checks.
+  getReplica();
   let phase: Phase = "starting";
   // Next's handler, once it is prepared: until then the server answers health checks and 503s only.
   const serving: { handle?: (req: IncomingMessage, res: ServerResponse) => Promise<void> } = {};

@@ -10,6 +10,10 @@ const kitEntries = ["browser", "cli", "relay", "testing"].map((entry) => ({
   replacement: here(`./packages/msp-kit/src/${entry}.ts`),
 }));
 
+const excluded = [...configDefaults.exclude, "e2e/**", ".next/**", ".data/**", "packages/*/dist/**", ".stryker-tmp/**", "reports/**"];
+// Tests that start servers of their own heavy enough to disturb others: they run after the rest.
+const ALONE = "test/replica";
+
 export default defineConfig({
   resolve: {
     alias: [
@@ -21,14 +25,25 @@ export default defineConfig({
     ],
   },
   test: {
-    // Every test file in the repository, so that a new folder cannot be forgotten; e2e/ is Playwright's.
-    include: ["**/*.test.ts"],
-    exclude: [...configDefaults.exclude, "e2e/**", ".next/**", ".data/**", "packages/*/dist/**", ".stryker-tmp/**", "reports/**"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
     setupFiles: ["./test/support/setup.ts"],
     // next-auth imports "next/server" without a file extension, which Node's ESM resolver refuses; Vite resolves it.
     server: { deps: { inline: ["next-auth"] } },
+    projects: [
+      {
+        extends: true,
+        // Every test file in the repository, so that a new folder cannot be forgotten; e2e/ is Playwright's.
+        test: { name: "main", include: ["**/*.test.ts"], exclude: [...excluded, `${ALONE}/**`] },
+      },
+      {
+        // The streaming replica test runs a primary and a standby of its own: on a two-core machine, beside the
+        // timing-sensitive fault tests (test/faults/haproxy.test.ts's down checks), they made those fail. So it
+        // runs after every other file has finished, one file at a time.
+        extends: true,
+        test: { name: "alone", include: [`${ALONE}/**/*.test.ts`], exclude: excluded, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

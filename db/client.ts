@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { createAvailabilityGate, type AvailabilityGate } from "./availability-gate";
 import { lockDataDir } from "./data-dir-lock";
 import type { DatabaseUnavailableError } from "./errors";
-import { guardSql } from "./guarded-sql";
+import { guardSql, type ReplicatedCommits } from "./guarded-sql";
 import { createSocketFactory, wantsTls } from "./pg-socket";
 import { createPermits } from "./permits";
 import * as schema from "./schema";
@@ -32,6 +32,11 @@ export type DatabaseOptions = {
   statementTimeoutMs?: number;
   /** Connections in the pool (default 10). */
   max?: number;
+  /**
+   * Lookups read from a synchronous standby of this primary: transactions commit with remote_apply, and a COMMIT
+   * the standby does not confirm within the statement timeout is a 503 (db/guarded-sql.ts, ReplicatedCommits).
+   */
+  replicated?: boolean;
   /** Told when the database stops or starts answering, for the log. */
   onAvailabilityChange?: (up: boolean, failure: DatabaseUnavailableError | undefined) => void;
 };
@@ -107,7 +112,22 @@ function openPostgres(url: string, options: DatabaseOptions): RawClient {
     },
     ...(options.onAvailabilityChange ? { onChange: options.onAvailabilityChange } : {}),
   });
-  const guarded = guardSql(() => pool, { gate, permits, deadlineMs, answerDeadlineMs: statementTimeoutMs + 1_000 });
+  const replicated: ReplicatedCommits | undefined = options.replicated
+    ? {
+        commitDeadlineMs: statementTimeoutMs,
+        // On a connection of its own: the pool's may all be waiting for the standby. Only while that backend still
+        // waits for the standby in that transaction, so a later transaction on the connection is never cancelled.
+        cancelWait: async ({ pid, xid }) => {
+          const canceller = connect(1);
+          try {
+            await canceller.unsafe("select pg_cancel_backend(pid) from pg_stat_activity where pid = $1 and backend_xid = $2::xid and wait_event = 'SyncRep'", [pid, xid]);
+          } finally {
+            void canceller.end({ timeout: 0 });
+          }
+        },
+      }
+    : undefined;
+  const guarded = guardSql(() => pool, { gate, permits, deadlineMs, answerDeadlineMs: statementTimeoutMs + 1_000, ...(replicated ? { replicated } : {}) });
   return {
     driver: "postgres",
     get sql() {

@@ -9,7 +9,12 @@ export type UnavailableReason =
   /** Sent, and the database said nothing within the statement deadline (a partition, a hung server). */
   | "no_answer_in_time"
   /** The database cancelled the statement at its statement_timeout: it is overloaded. */
-  | "statement_timeout";
+  | "statement_timeout"
+  /**
+   * A COMMIT the synchronous standby did not confirm in time. Nothing was acknowledged, but the transaction is
+   * committed on the primary and lands on the standby when it replays again: the caller must not assume either.
+   */
+  | "commit_unconfirmed";
 
 /**
  * The database cannot serve this call now: the caller answers 503 (fail closed). Deliberately without a cause and

@@ -10,6 +10,20 @@ export type GuardOptions = {
   deadlineMs: number;
   /** How long a sent statement may go without any answer (the server's own statement_timeout comes first). */
   answerDeadlineMs: number;
+  /** With a synchronous standby lookups read from (db/replica.ts): how transactions commit. */
+  replicated?: ReplicatedCommits;
+};
+
+/**
+ * Transactions commit with synchronous_commit = remote_apply: the COMMIT returns once the synchronous standby has
+ * applied it, so a lookup read there after the acknowledgement sees it (never a stale removal). The server's
+ * statement_timeout does not end that wait, so the COMMIT gets a deadline of its own; when it passes, the call is
+ * answered DatabaseUnavailableError("commit_unconfirmed") and `cancelWait` ends the backend's wait, so that its
+ * connection comes back to the pool instead of waiting for a standby that may never return.
+ */
+export type ReplicatedCommits = {
+  commitDeadlineMs: number;
+  cancelWait: (backend: { pid: number; xid: string }) => Promise<void>;
 };
 
 type Unsafe = (query: string, parameters?: unknown[], options?: object) => postgres.PendingQuery<postgres.Row[]>;
@@ -145,10 +159,24 @@ async function guardedBegin(target: postgres.Sql, args: unknown[], options: Guar
   // BEGIN itself must be answered in time; after that, each statement is.
   const beginTimer = setTimeout(() => giveUp(new DatabaseUnavailableError("no_answer_in_time")), options.answerDeadlineMs);
 
+  let commitTimer: NodeJS.Timeout | undefined;
   const run = async (tx: postgres.TransactionSql) => {
     clearTimeout(beginTimer);
     if (givenUp) throw givenUp;
-    return body(guardTransaction(tx, options, giveUp, () => givenUp));
+    const guarded = guardTransaction(tx, options, giveUp, () => givenUp);
+    const replicated = options.replicated;
+    if (!replicated) return body(guarded);
+    // An xid now, so that the COMMIT always writes a commit record and waits for the standby, even when the body
+    // changes nothing: a removal retried after an unconfirmed one finds it done, and must not be acknowledged
+    // before the standby has applied the first.
+    const [backend] = (await guarded.unsafe("select set_config('synchronous_commit', 'remote_apply', true), pg_backend_pid() as pid, pg_current_xact_id()::xid::text as xid")) as unknown as { pid: number; xid: string }[];
+    const result = await body(guarded);
+    // postgres.js sends COMMIT once the body has returned.
+    commitTimer = setTimeout(() => {
+      giveUp(new DatabaseUnavailableError("commit_unconfirmed"));
+      void replicated.cancelWait(backend!).catch(() => {});
+    }, replicated.commitDeadlineMs);
+    return result;
   };
   const transaction = mode === undefined ? target.begin(run) : target.begin(mode, run);
   const ended = transaction.then(
@@ -157,6 +185,7 @@ async function guardedBegin(target: postgres.Sql, args: unknown[], options: Guar
   );
   void ended.finally(() => {
     clearTimeout(beginTimer);
+    clearTimeout(commitTimer);
     release();
   });
   try {

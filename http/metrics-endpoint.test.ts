@@ -86,12 +86,14 @@ describe("GET /metrics", () => {
     expect(delta(before, after, 'mimi_api_request_duration_seconds_count{route="lookup_batch"}')).toBe(2);
     expect(delta(before, after, "mimi_mappings_published_total")).toBe(2);
     expect(delta(before, after, 'mimi_mappings_removed_total{by="csip"}')).toBe(1);
+    // No replica here: both lookups that were answered read the primary; the refused one read nothing.
+    expect(delta(before, after, 'mimi_lookup_reads_total{source="primary"}')).toBe(2);
     expect(delta(before, after, 'mimi_code_sends_total{channel="email"}')).toBe(1);
     expect(delta(before, after, 'mimi_code_sends_total{channel="sms"}')).toBe(1);
 
     // Labels are from a closed set, and their values are routes, statuses, MSP ids, channels and kinds of actor.
-    const ALLOWED_LABELS = new Set(["route", "status", "msp", "dependency", "by", "channel", "le"]);
-    const ALLOWED_VALUE = /^(lookup|lookup_batch|csip_removals|\d{3}|metrics\.example|chat\.example|database|limiter|recipient|csip|system|email|sms|\+Inf|\d+(\.\d+)?)$/u;
+    const ALLOWED_LABELS = new Set(["route", "status", "msp", "dependency", "by", "channel", "source", "le"]);
+    const ALLOWED_VALUE = /^(lookup|lookup_batch|csip_removals|\d{3}|metrics\.example|chat\.example|database|limiter|recipient|csip|system|email|sms|replica|primary|\+Inf|\d+(\.\d+)?)$/u;
     for (const sample of after.keys()) {
       for (const [, label, value] of sample.matchAll(/([a-z_]+)="([^"]*)"/gu)) {
         expect(ALLOWED_LABELS, sample).toContain(label);

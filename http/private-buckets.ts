@@ -1,3 +1,4 @@
+import { readForLookup } from "@/db/lookup-reader";
 import { bucketsRequestSchema, MAX_BUCKETS_PER_REQUEST } from "@mimi-discovery/msp-kit";
 import { OprfRefused } from "@/lib/private/evaluate-blinded";
 import { publishedOprfKeys } from "@/lib/private/published-oprf-keys";
@@ -24,7 +25,7 @@ export const privateBuckets = withPrivateToken(async ({ request, db, now, spend 
   // A key another instance activated since this one counted: look again before refusing.
   const key = answering(await publishedOprfKeys(db, now)) ?? answering(await publishedOprfKeys(db, now, { refresh: true }));
   if (!key) throw new OprfRefused(`The OPRF key of epoch ${input.epoch} does not answer: fetch the metadata again and use its active key.`);
-  const answer = await readBuckets(db, { epoch: key.epoch, bits: input.bucket_bits, publishedBits: key.bucket_bits, buckets: input.buckets });
+  const answer = await readForLookup((source) => readBuckets(source, { epoch: key.epoch, bits: input.bucket_bits, publishedBits: key.bucket_bits, buckets: input.buckets }));
   await spend();
   return Response.json(answer, { headers: { "cache-control": "no-store" } });
 });

@@ -1,4 +1,5 @@
 import type { Database } from "@/db/client";
+import { readForLookup } from "@/db/lookup-reader";
 import type { FederationConfig } from "@/env";
 import { lookupCsis } from "@/lib/lookup/lookup-csis";
 import { canonicalize, createDirectoryVerifier, DirectoryError, findDp, resultOf, type Directory, type DirectoryVerifier, type LookupResultStatus } from "@mimi-discovery/msp-kit";
@@ -36,7 +37,7 @@ export async function lookupAcrossDps(options: {
 }): Promise<AcrossDps> {
   const { db, now, federation } = options;
   const csis = [...new Set(options.csis)];
-  if (federation.mode === "standalone" && !federation.directoryUrl && !federation.directoryFile) return { results: await localOnly(db, csis, now, options.origin), report: undefined };
+  if (federation.mode === "standalone" && !federation.directoryUrl && !federation.directoryFile) return { results: await localOnly(csis, now, options.origin), report: undefined };
   const report = emptyReport();
   let directory: Directory | undefined;
   try {
@@ -47,11 +48,11 @@ export async function lookupAcrossDps(options: {
   }
   const self = directory ? findDp(directory, options.origin) : undefined;
   if (directory && !self) report.unavailable.push({ dp: "directory", reason: `This DP (${options.origin}) is not listed in the directory, so it asks no peer.` });
-  if (!directory || !self || federation.mode === "standalone") return { results: await localOnly(db, csis, now, options.origin), report };
+  if (!directory || !self || federation.mode === "standalone") return { results: await localOnly(csis, now, options.origin), report };
 
   const plan = planLookup({ csis, directory, self, mode: federation.mode, hops: options.hops, maxHops: federation.maxHops, askedBy: options.askedBy });
   for (const dp of plan.beyondHopLimit) report.unavailable.push({ dp, reason: `not asked: the request has passed ${options.hops} DPs, the hop limit is ${federation.maxHops}` });
-  const results = await localOnly(db, plan.local, now, options.origin);
+  const results = await localOnly(plan.local, now, options.origin);
   for (const csi of csis) if (!results.has(csi)) results.set(csi, { csi, result: "none", mappings: [] });
   if (plan.remote.size === 0) return { results, report };
 
@@ -101,8 +102,9 @@ export async function lookupAcrossDps(options: {
   return { results, report };
 }
 
-async function localOnly(db: Database, csis: string[], now: Date, origin: string): Promise<Map<string, MergedLookup>> {
-  const found = await lookupCsis(db, csis, now);
+/** This DP's own mappings, read where every lookup door reads them (the standby while it is safe, else the primary). */
+async function localOnly(csis: string[], now: Date, origin: string): Promise<Map<string, MergedLookup>> {
+  const found = await readForLookup((source) => lookupCsis(source, csis, now));
   const results = new Map<string, MergedLookup>();
   for (const [csi, lookup] of found) {
     results.set(csi, { csi, result: lookup.result, mappings: lookup.mappings.map((mapping) => ({ dp: origin, id: mapping.id, json: mapping.served, listsMsps: mapping.listsMsps })) });

@@ -26,6 +26,7 @@ function createMetrics() {
     unavailable: counter("mimi_unavailable_total", "Requests refused with 503, by the dependency that was down.", ["dependency"] as const),
     publishes: counter("mimi_mappings_published_total", "Mappings signed and published."),
     removals: counter("mimi_mappings_removed_total", "Mappings removed, by who removed them.", ["by"] as const),
+    lookupReads: counter("mimi_lookup_reads_total", "Reads of what lookups serve, by where they were read: replica (the streaming standby) or primary.", ["source"] as const),
     codeSends: counter("mimi_code_sends_total", "One-time codes sent, by channel.", ["channel"] as const),
     deliveryFailures: counter("mimi_delivery_failures_total", "Codes and notices that could not be delivered, by channel.", ["channel"] as const),
     databaseErrors: counter("mimi_database_errors_total", "Requests that failed because the database was unreachable."),

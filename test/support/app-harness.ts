@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { csipClaims, csips, identifiers, msps } from "@/db/schema";
+import type { DatabaseOptions } from "@/db/client";
 import { installDatabase } from "@/db/index";
 import { installEnv, parseEnv, type Env } from "@/env";
 import { closeSharedRedis } from "@/lib/rate-limit/redis-client";
@@ -31,8 +32,11 @@ const DEFAULT_ORIGIN = "http://localhost:3000";
  * Runs the app's route handlers in-process against a fresh database: the configuration and the database client
  * are installed where getEnv() and getDb() find them, as the custom server does at start.
  */
-export async function createAppHarness(overrides: Record<string, string> = {}, options: { databaseServerUrl?: string } = {}) {
-  const testDb: TestDatabase = await createTestDatabase(options.databaseServerUrl ? { serverUrl: options.databaseServerUrl } : {});
+export async function createAppHarness(overrides: Record<string, string> = {}, options: { databaseServerUrl?: string; databaseOptions?: DatabaseOptions } = {}) {
+  const testDb: TestDatabase = await createTestDatabase({
+    ...(options.databaseServerUrl ? { serverUrl: options.databaseServerUrl } : {}),
+    ...(options.databaseOptions ? { clientOptions: options.databaseOptions } : {}),
+  });
   const env: Env = parseEnv({
     DATA_DIR: mkdtempSync(path.join(tmpdir(), "mimi-app-")),
     AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
@@ -80,6 +84,8 @@ export async function createAppHarness(overrides: Record<string, string> = {}, o
     origin,
     /** The harness's database on the PostgreSQL server; unset on PGlite. */
     databaseUrl: testDb.url,
+    /** Its client, for installing it again beside a replica (db/index.ts installDatabase). */
+    raw: testDb.raw,
     close: async () => {
       await closeKeyAuthenticator();
       closeSharedRedis();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { closeRawClient, openRawClient, wrapClient, type Database, type RawClient } from "@/db/client";
+import { closeRawClient, openRawClient, wrapClient, type Database, type DatabaseOptions, type RawClient } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { testEnv } from "./test-env";
 
@@ -17,7 +17,7 @@ export type TestDatabase = {
  * A fresh, migrated database for one test file: a new database on the PostgreSQL server named by
  * TEST_DATABASE_URL (CI sets it, so races meet a real server with real concurrency), or an in-memory PGlite.
  */
-export async function createTestDatabase(options: { driver?: "postgres" | "pglite"; serverUrl?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { driver?: "postgres" | "pglite"; serverUrl?: string; clientOptions?: DatabaseOptions } = {}): Promise<TestDatabase> {
   const serverUrl = options.serverUrl ?? testEnv.TEST_DATABASE_URL;
   const driver = options.driver ?? (serverUrl ? "postgres" : "pglite");
   if (driver === "pglite") {
@@ -31,7 +31,7 @@ export async function createTestDatabase(options: { driver?: "postgres" | "pglit
   await admin.unsafe(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const raw = openRawClient({ url: url.toString() });
+  const raw = openRawClient({ url: url.toString() }, options.clientOptions);
   await migrateDatabase(raw);
   return {
     db: wrapClient(raw),

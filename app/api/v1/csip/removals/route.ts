@@ -45,7 +45,10 @@ export const POST = withApiKey("csip", "csip_removals", async ({ request, db, no
   const input = csipRemovalRequestSchema.parse(body);
   const hash = requestHash(body);
   if (idempotencyKey) {
-    const replay = await findReplay(db, key.csipId, idempotencyKey, hash);
+    // In a transaction, so that with a replica its commit waits for the standby like any write's (db/guarded-sql.ts):
+    // the first answer may be of a removal whose COMMIT the standby never confirmed (a 503 then), and replaying it
+    // must not acknowledge that removal before the standby lookups read from has applied it.
+    const replay = await withTransaction(db, (tx) => findReplay(tx, key.csipId, idempotencyKey, hash));
     if (replay) return answerOf(replay, true);
   }
   const { publicOrigin } = getEnv();
@@ -76,7 +79,7 @@ export const POST = withApiKey("csip", "csip_removals", async ({ request, db, no
   } catch (error) {
     // The same key raced us and committed first: its answer is the answer.
     if (idempotencyKey && isUniqueViolation(error)) {
-      const replay = await findReplay(db, key.csipId, idempotencyKey, hash);
+      const replay = await withTransaction(db, (tx) => findReplay(tx, key.csipId, idempotencyKey, hash));
       if (replay) return answerOf(replay, true);
     }
     throw error;

@@ -48,6 +48,12 @@ describe("parseEnv", () => {
     expect(env.phoneRegions).toEqual(new Set(["US", "GB"]));
   });
 
+  it("keeps named prepared statements unless told a pooler cannot carry them", () => {
+    expect(parseEnv({ DATA_DIR: dataDir() }).databasePreparedStatements).toBe(true);
+    expect(parseEnv({ DATA_DIR: dataDir(), DATABASE_PREPARED_STATEMENTS: "false" }).databasePreparedStatements).toBe(false);
+    expect(() => parseEnv({ DATA_DIR: dataDir(), DATABASE_PREPARED_STATEMENTS: "no" })).toThrow(/DATABASE_PREPARED_STATEMENTS/);
+  });
+
   it("names the variable of a malformed value", () => {
     expect(() => parseEnv({ DATA_DIR: dataDir(), PORT: "eighty" })).toThrow(/PORT/);
     expect(() => parseEnv({ DATA_DIR: dataDir(), DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);

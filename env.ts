@@ -94,6 +94,7 @@ const rawSchema = z.object({
   ),
   TRUSTED_PROXIES: z.string().trim().default(""),
   SEED_DEMO_MSPS: z.enum(["true", "false"]).optional(),
+  DATABASE_PREPARED_STATEMENTS: z.enum(["true", "false"]).default("true"),
   TEST_HOOKS: z.enum(["0", "1"]).default("0"),
   MAPPING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
@@ -164,6 +165,8 @@ export type Env = {
   databaseDeadlineMs: number;
   /** The database's statement_timeout; a statement unanswered a second longer is given up. */
   databaseStatementTimeoutMs: number;
+  /** Named prepared statements (postgres.js's `prepare`): off behind a pooler that moves sessions (PgBouncer < 1.21). */
+  databasePreparedStatements: boolean;
   /** How long start-up keeps retrying a database that does not answer, before giving up. */
   databaseStartupTimeoutSeconds: number;
   /** After SIGTERM, how long in-flight requests and jobs may take before the process exits anyway (non-zero). */
@@ -296,6 +299,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     devOutbox: !raw.SMTP_URL || !raw.SMS_GATEWAY_URL,
     databaseDeadlineMs: raw.DATABASE_DEADLINE_MS,
     databaseStatementTimeoutMs: raw.DATABASE_STATEMENT_TIMEOUT_MS,
+    databasePreparedStatements: raw.DATABASE_PREPARED_STATEMENTS === "true",
     databaseStartupTimeoutSeconds: raw.DATABASE_STARTUP_TIMEOUT_SECONDS,
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE_SECONDS,
     webConcurrency,

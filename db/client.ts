@@ -33,6 +33,12 @@ export type DatabaseOptions = {
   /** Connections in the pool (default 10). */
   max?: number;
   /**
+   * Named prepared statements for the queries the app prepares (the lookup, the key check, the rate-limit take):
+   * planned once per connection instead of on every call. Default true; false behind a pooler in transaction mode
+   * that cannot carry them from one server connection to the next (PgBouncer before 1.21).
+   */
+  preparedStatements?: boolean;
+  /**
    * Lookups read from a synchronous standby of this primary: transactions commit with remote_apply, and a COMMIT
    * the standby does not confirm within the statement timeout is a 503 (db/guarded-sql.ts, ReplicatedCommits).
    */
@@ -78,13 +84,10 @@ function openPostgres(url: string, options: DatabaseOptions): RawClient {
         idle_in_transaction_session_timeout: statementTimeoutMs * 2,
       },
       onnotice: () => {},
-      // No named prepared statements. drizzle's statements are unnamed anyway, but postgres.js prepares its own
-      // COMMIT, and through a pooler in transaction mode (PgBouncer before 1.21, Debian 12's 1.18) the next
-      // transaction can land on a server connection that lacks it: the COMMIT fails, which aborts the transaction,
-      // postgres.js re-prepares and retries it, and the server answers the retried COMMIT of an aborted transaction
-      // with ROLLBACK, not an error. The write is lost while the caller is told it committed
-      // (test/pooler/app-behind-pgbouncer.test.ts). Unnamed COMMITs cost nothing measurable.
-      prepare: false,
+      // Behind a pooler that hands the next transaction to another server connection, a named statement prepared
+      // on one is missing on the next. (postgres.js's own COMMIT and ROLLBACK are never prepared: see
+      // scripts/patch-dependencies.mjs, and test/pooler/app-behind-pgbouncer.test.ts for both settings.)
+      prepare: options.preparedStatements ?? true,
     }));
   let pool = connect(max);
   const permits = createPermits(max);

@@ -40,7 +40,7 @@ export function openConfiguredDatabase(env: Env): ConfiguredDatabase {
   const options: DatabaseOptions = {
     deadlineMs: env.databaseDeadlineMs,
     statementTimeoutMs: env.databaseStatementTimeoutMs,
-      preparedStatements: env.databasePreparedStatements,
+    preparedStatements: env.databasePreparedStatements,
     replicated: env.databaseReplica !== undefined,
     // Operators learn of an outage once, when it starts and when it ends, not from every refused request.
     onAvailabilityChange: (up, failure) =>

@@ -100,6 +100,81 @@ function describeLeases(name: string, open: () => Promise<{ shared: TokenBucketS
       expect((await shared.take(key, 1, policy, at(0))).allowed).toBe(false);
     });
 
+    it("tops a lease up by what a request lacks, and reports what is left to the token", async () => {
+      const key = newKey();
+      const instance = createLeasedBucketStore(shared);
+      expect(await instance.take(key, 1, policy, at(0))).toMatchObject({ allowed: true, remaining: policy.burst - 1 });
+      // Spent from the lease: what is left is the bucket's and the lease's together.
+      expect(await instance.take(key, 150, policy, at(0))).toMatchObject({ allowed: true, remaining: policy.burst - 151 });
+      expect(instance.held(key)).toBe(leaseSize(policy) - 150);
+      // 120 when 50 are held: the bucket pays the 70 missing and a new lease, no more.
+      expect(await instance.take(key, 120, policy, at(0))).toMatchObject({ allowed: true, remaining: policy.burst - 271 });
+      expect(instance.held(key)).toBe(leaseSize(policy));
+      const left = policy.burst - 271 - leaseSize(policy);
+      expect((await shared.take(key, left, policy, at(0))).allowed).toBe(true);
+      expect((await shared.take(key, 1, policy, at(0))).allowed).toBe(false);
+    });
+
+    it("takes only what a request needs when the bucket cannot add a lease, and one round trip when it cannot pay at all", async () => {
+      const key = newKey();
+      const counted = counting(shared);
+      const instance = createLeasedBucketStore(counted.store);
+      expect((await shared.take(key, policy.burst - 100, policy, at(0))).allowed).toBe(true);
+      expect(await instance.take(key, 60, policy, at(0))).toMatchObject({ allowed: true, remaining: 40 });
+      expect(instance.held(key)).toBe(0);
+      expect(counted.calls()).toBe(2);
+      expect(await instance.take(key, 60, policy, at(0))).toMatchObject({ allowed: false, remaining: 40 });
+      expect(counted.calls()).toBe(3);
+      // Without a lease (a refill too slow for one token in a quarter second), a refusal is one round trip too.
+      const slow: BucketPolicy = { burst: 3, refillPerSecond: 0.01 };
+      const slowKey = newKey();
+      for (let i = 0; i < 3; i += 1) expect((await instance.take(slowKey, 1, slow, at(0))).allowed).toBe(true);
+      const before = counted.calls();
+      expect((await instance.take(slowKey, 1, slow, at(0))).allowed).toBe(false);
+      expect(counted.calls()).toBe(before + 1);
+    });
+
+    it("keeps what it holds when another instance empties the bucket between its two takes", async () => {
+      const key = newKey();
+      let drainAfterNextRefusal = false;
+      const racing: TokenBucketStore = {
+        take: async (...args) => {
+          const taken = await shared.take(...args);
+          if (drainAfterNextRefusal && !taken.allowed) {
+            drainAfterNextRefusal = false;
+            // Another instance spends everything left before this one asks again.
+            expect((await shared.take(key, taken.remaining, policy, args[3])).allowed).toBe(true);
+          }
+          return taken;
+        },
+        give: (...args) => shared.give(...args),
+      };
+      const instance = createLeasedBucketStore(racing);
+      await instance.take(key, 1, policy, at(0));
+      await instance.take(key, 150, policy, at(0));
+      expect(instance.held(key)).toBe(50);
+      // Leave 100 in the bucket: a request of 120 lacks 70, which the bucket has, but not 70 and a lease.
+      expect((await shared.take(key, policy.burst - 201 - 100, policy, at(0))).allowed).toBe(true);
+      drainAfterNextRefusal = true;
+      expect(await instance.take(key, 120, policy, at(0))).toMatchObject({ allowed: false, remaining: 50 });
+      expect(instance.held(key)).toBe(50);
+      expect(await instance.take(key, 50, policy, at(0))).toMatchObject({ allowed: true });
+    });
+
+    it("gives tokens back straight to the shared bucket, holds nothing for a key it never saw, and returns no empty lease", async () => {
+      const key = newKey();
+      const counted = counting(shared);
+      const instance = createLeasedBucketStore(counted.store);
+      expect(instance.held("never-seen")).toBe(0);
+      expect(await spendAll(instance, key, at(0))).toBe(policy.burst);
+      await instance.give(key, 30, policy, at(0));
+      expect((await shared.take(key, 30, policy, at(0))).allowed).toBe(true);
+      expect((await shared.take(key, 1, policy, at(0))).allowed).toBe(false);
+      const calls = counted.calls();
+      expect(await instance.returnLeases(at(0))).toEqual({ returned: 0, failed: 0 });
+      expect(counted.calls()).toBe(calls);
+    });
+
     it("refuses what neither the lease nor the bucket can pay, says when to come back, and keeps what it holds", async () => {
       const key = newKey();
       const instance = createLeasedBucketStore(shared);
@@ -122,6 +197,29 @@ describe.runIf(Boolean(testEnv.TEST_REDIS_URL))("with Redis", () => {
     const redis = new Redis(testEnv.TEST_REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
     redis.on("error", () => {});
     return { shared: createRedisBucketStore(redis, { prefix: `lease-test:${Date.now()}:` }), close: async () => redis.disconnect() };
+  });
+});
+
+describe.runIf(Boolean(testEnv.TEST_DATABASE_URL))("a shared store that is down at shutdown", () => {
+  it("counts the unspent lease as lost, not returned, and holds nothing afterwards", async () => {
+    const database = await createTestDatabase({ driver: "postgres" });
+    const target = new URL(database.url!);
+    const proxy = await startTcpFaultProxy({ port: Number(target.port || 5432) });
+    const through = new URL(database.url!);
+    through.port = String(proxy.port);
+    const raw = openRawClient({ url: through.toString() }, { deadlineMs: 300, statementTimeoutMs: 1_000 });
+    try {
+      const instance = createLeasedBucketStore(createPostgresBucketStore(wrapClient(raw)));
+      const key = newKey();
+      expect((await instance.take(key, 1, policy, at(0))).allowed).toBe(true);
+      await proxy.cut();
+      expect(await instance.returnLeases(at(0))).toEqual({ returned: 0, failed: leaseSize(policy) });
+      expect(instance.held(key)).toBe(0);
+    } finally {
+      await closeRawClient(raw);
+      await proxy.close();
+      await database.close();
+    }
   });
 });
 

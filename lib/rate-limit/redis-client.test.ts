@@ -40,4 +40,15 @@ describe("the shared Redis connection", () => {
     expect(first.status).toBe("end");
     expect(sharedRedis(DOWN)).not.toBe(first);
   });
+
+  it("closes nothing, quietly, in a process that never opened one (a server without REDIS_URL stopping)", () => {
+    const holder = globalThis as Record<symbol, unknown>;
+    const kept = holder[Symbol.for("mimi.redis")];
+    delete holder[Symbol.for("mimi.redis")];
+    try {
+      expect(() => closeSharedRedis()).not.toThrow();
+    } finally {
+      holder[Symbol.for("mimi.redis")] = kept;
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { closeRawClient, openRawClient, wrapClient } from "@/db/client";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { testEnv } from "@/test/support/test-env";
 import { startTcpFaultProxy } from "@/test/support/tcp-fault-proxy";
-import { createLeasedBucketStore, leaseSize } from "./leased-bucket-store";
+import { createLeasedBucketStore, leaseSize, type LeasedBucketStore } from "./leased-bucket-store";
 import { createPostgresBucketStore } from "./postgres-bucket-store";
 import { createRedisBucketStore } from "./redis-bucket-store";
 import { RateLimitStoreUnavailable, type BucketPolicy, type TokenBucketStore } from "./token-bucket";
@@ -200,39 +200,38 @@ describe.runIf(Boolean(testEnv.TEST_REDIS_URL))("with Redis", () => {
   });
 });
 
+/** A leased store over PostgreSQL reached through a TCP proxy the test can cut, and everything closed after. */
+async function behindFaultProxy(work: (setting: { instance: LeasedBucketStore; proxy: Awaited<ReturnType<typeof startTcpFaultProxy>>; database: TestDatabase }) => Promise<void>) {
+  const database = await createTestDatabase({ driver: "postgres" });
+  const target = new URL(database.url!);
+  const proxy = await startTcpFaultProxy({ port: Number(target.port || 5432) });
+  const through = new URL(database.url!);
+  through.port = String(proxy.port);
+  const raw = openRawClient({ url: through.toString() }, { deadlineMs: 300, statementTimeoutMs: 1_000 });
+  try {
+    await work({ instance: createLeasedBucketStore(createPostgresBucketStore(wrapClient(raw))), proxy, database });
+  } finally {
+    await closeRawClient(raw);
+    await proxy.close();
+    await database.close();
+  }
+}
+
 describe.runIf(Boolean(testEnv.TEST_DATABASE_URL))("a shared store that is down at shutdown", () => {
   it("counts the unspent lease as lost, not returned, and holds nothing afterwards", async () => {
-    const database = await createTestDatabase({ driver: "postgres" });
-    const target = new URL(database.url!);
-    const proxy = await startTcpFaultProxy({ port: Number(target.port || 5432) });
-    const through = new URL(database.url!);
-    through.port = String(proxy.port);
-    const raw = openRawClient({ url: through.toString() }, { deadlineMs: 300, statementTimeoutMs: 1_000 });
-    try {
-      const instance = createLeasedBucketStore(createPostgresBucketStore(wrapClient(raw)));
+    await behindFaultProxy(async ({ instance, proxy }) => {
       const key = newKey();
       expect((await instance.take(key, 1, policy, at(0))).allowed).toBe(true);
       await proxy.cut();
       expect(await instance.returnLeases(at(0))).toEqual({ returned: 0, failed: leaseSize(policy) });
       expect(instance.held(key)).toBe(0);
-    } finally {
-      await closeRawClient(raw);
-      await proxy.close();
-      await database.close();
-    }
+    });
   });
 });
 
 describe.runIf(Boolean(testEnv.TEST_DATABASE_URL))("a shared store that goes down while a lease is live", () => {
   it("serves the lease, then fails closed, and takes from the store again once it is back", async () => {
-    const database = await createTestDatabase({ driver: "postgres" });
-    const target = new URL(database.url!);
-    const proxy = await startTcpFaultProxy({ port: Number(target.port || 5432) });
-    const through = new URL(database.url!);
-    through.port = String(proxy.port);
-    const raw = openRawClient({ url: through.toString() }, { deadlineMs: 300, statementTimeoutMs: 1_000 });
-    try {
-      const instance = createLeasedBucketStore(createPostgresBucketStore(wrapClient(raw)));
+    await behindFaultProxy(async ({ instance, proxy, database }) => {
       const key = newKey();
       expect((await instance.take(key, 1, policy, at(0))).allowed).toBe(true);
       expect(instance.held(key)).toBe(leaseSize(policy));
@@ -253,10 +252,6 @@ describe.runIf(Boolean(testEnv.TEST_DATABASE_URL))("a shared store that goes dow
       expect(taken?.allowed).toBe(true);
       // What the bucket gave out in all: the first lease and the one after the outage, nothing made up between.
       expect((await createPostgresBucketStore(database.db).take(key, 1, policy, at(0))).remaining).toBe(policy.burst - 2 * (leaseSize(policy) + 1) - 1);
-    } finally {
-      await closeRawClient(raw);
-      await proxy.close();
-      await database.close();
-    }
+    });
   });
 });

@@ -46,11 +46,10 @@ export function createLeasedBucketStore(shared: TokenBucketStore): LeasedBucketS
     let taken = await shared.take(key, need + batch, policy, now);
     if (taken.allowed) {
       lease.tokens = held + need + batch - cost;
-      // `batch >= 0` would be an equivalent mutant: with no lease the first take asked for `need` alone, so its
-      // refusal already means the bucket holds less than that.
-      // Stryker disable next-line EqualityOperator
     } else if (batch > 0 && taken.remaining >= need) {
-      // Not enough for a lease on top, enough for this request: take only that.
+      // Not enough for a lease on top, enough for this request: take only that. (Without a lease the first take
+      // asked for `need` alone, so its refusal already means less than that: `batch > 0` states it, and its two
+      // surviving mutants, `true` and `batch >= 0`, are equivalent.)
       taken = await shared.take(key, need, policy, now);
       if (taken.allowed) lease.tokens = 0;
     }

@@ -28,8 +28,8 @@ export async function measureIssuance(options: { dp: string; apiKey: string; con
   return { result, pool, tokensPerSecond: (pool.length - before) / result.elapsedSeconds };
 }
 
-/** Single private lookups through the relay, the same identifier sequence as the direct single phase. */
-export async function measurePrivateLookups(options: {
+/** What both private lookup phases are given: where to send, the tokens to spend, and the identifiers to ask. */
+type PrivatePhaseOptions = {
   dp: string;
   relay: string;
   pool: Uint8Array[];
@@ -39,7 +39,10 @@ export async function measurePrivateLookups(options: {
   concurrency: number;
   warmupSeconds: number;
   seconds: number;
-}) {
+};
+
+/** Single private lookups through the relay, the same identifier sequence as the direct single phase. */
+export async function measurePrivateLookups(options: PrivatePhaseOptions) {
   const client = createPrivateLookupClient({ dp: options.dp, relay: options.relay, timeoutMs: 30_000 });
   const pick = createPicker(options.n, options.hitRatio, options.seed);
   const op = () => {
@@ -63,17 +66,7 @@ export async function measurePrivateLookups(options: {
  * token), find, decrypt and verify the record. Unlike the other phases the answer is verified, since decrypting and
  * verifying is the only way to read it. The bytes the relay carried back are counted per lookup.
  */
-export async function measureBucketLookups(options: {
-  dp: string;
-  relay: string;
-  pool: Uint8Array[];
-  n: number;
-  hitRatio: number;
-  seed: number;
-  concurrency: number;
-  warmupSeconds: number;
-  seconds: number;
-}) {
+export async function measureBucketLookups(options: PrivatePhaseOptions) {
   const bytes = { requests: 0, answers: 0, lookups: 0 };
   const counting = (async (input: string | URL | Request, init?: RequestInit) => {
     const response = await fetch(input, init);

@@ -1,28 +1,17 @@
-import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
 import { federationOutbox, identifiers, otpChallenges, sessions, users } from "@/db/schema";
-import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { createOtpHarness, testKeys } from "@/test/support/otp-harness";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { hashSessionToken } from "@/lib/auth/session-rules";
 import { addIdentifierWithCode } from "./add-identifier-with-code";
 import { reauthenticateWithCode } from "./reauthenticate-with-code";
 import { removeIdentifier } from "./remove-identifier";
 import { signInWithCode } from "./sign-in-with-code";
+import { useTestDatabase } from "@/test/support/seeded-test-database";
 
 const ISSUER = "http://localhost:3000";
-let testDb: TestDatabase;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
   // Every DP has one from its first start; a new holder's proof is signed with it for the peers (issue 14).
-  await ensureSigningKey(testDb.db, testKeys.sealing);
-});
-afterAll(async () => {
-  await testDb.close();
-});
-beforeEach(async () => {
-  await testDb.db.execute(sql`truncate users, otp_challenges, rate_events cascade`);
-});
+const testDb = useTestDatabase({ signingKey: true, truncateBeforeEach: ["users", "otp_challenges", "rate_events"] });
 
 async function signIn(otp: ReturnType<typeof createOtpHarness>, identifier: string, previousSessionToken?: string) {
   const { challengeId } = await otp.request(identifier);

@@ -1,25 +1,14 @@
-import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
 import { identifiers, sessions, signInStepUps, users } from "@/db/schema";
-import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { testKeys } from "@/test/support/otp-harness";
 import { createRecipients } from "@/test/support/recipients";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { reauthenticateWithCode } from "./reauthenticate-with-code";
 import { signInWithCode } from "./sign-in-with-code";
+import { useTestDatabase } from "@/test/support/seeded-test-database";
 
 const DAY = 24 * 60 * 60_000;
-let testDb: TestDatabase;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  await ensureSigningKey(testDb.db, testKeys.sealing);
-});
-afterAll(async () => {
-  await testDb.close();
-});
-beforeEach(async () => {
-  await testDb.db.execute(sql`truncate users, otp_challenges, rate_events, sign_in_step_ups cascade`);
-});
+const testDb = useTestDatabase({ signingKey: true, truncateBeforeEach: ["users", "otp_challenges", "rate_events", "sign_in_step_ups"] });
 
 async function provenAt(uri: string): Promise<Date> {
   const [row] = await testDb.db.select({ verifiedAt: identifiers.verifiedAt }).from(identifiers).where(eq(identifiers.uri, uri));

@@ -1,26 +1,15 @@
-import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
 import { auditLog, csipClaims, csips, identifierLocks, identifiers } from "@/db/schema";
 import { addIdentifierWithCode } from "@/lib/accounts/add-identifier-with-code";
-import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { testKeys } from "@/test/support/otp-harness";
 import { createRecipients } from "@/test/support/recipients";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { findStandingLock } from "./find-standing-lock";
 import { IdentifierLockedError } from "./identifier-locked-error";
 import { liftLock, listLocks, lockIdentifier } from "./manage-locks";
+import { useTestDatabase } from "@/test/support/seeded-test-database";
 
-let testDb: TestDatabase;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  await ensureSigningKey(testDb.db, testKeys.sealing);
-});
-afterAll(async () => {
-  await testDb.close();
-});
-beforeEach(async () => {
-  await testDb.db.execute(sql`truncate users, otp_challenges, rate_events, identifier_locks, audit_log, csip_claims, csips cascade`);
-});
+const testDb = useTestDatabase({ signingKey: true, truncateBeforeEach: ["users", "otp_challenges", "rate_events", "identifier_locks", "audit_log", "csip_claims", "csips"] });
 
 async function setUp() {
   const people = createRecipients(testDb.db);

@@ -1,20 +1,11 @@
-import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
 import { otpChallenges, users } from "@/db/schema";
 import { createOtpHarness } from "@/test/support/otp-harness";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { findChallenge } from "./find-challenge";
+import { useTestDatabase } from "@/test/support/seeded-test-database";
 
-let testDb: TestDatabase;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-});
-afterAll(async () => {
-  await testDb.close();
-});
-beforeEach(async () => {
-  await testDb.db.execute(sql`truncate users, otp_challenges, rate_events cascade`);
-});
+const testDb = useTestDatabase({ truncateBeforeEach: ["users", "otp_challenges", "rate_events"] });
 
 describe("findChallenge", () => {
   it("shows where the code went, masked, and until when it works", async () => {

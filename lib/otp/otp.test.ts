@@ -1,24 +1,15 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { identifiers, otpChallenges, rateEvents, users, type OtpPurpose } from "@/db/schema";
 import { signInWithCode } from "@/lib/accounts/sign-in-with-code";
 import { createOtpHarness, testKeys } from "@/test/support/otp-harness";
 import { getMetrics } from "@/lib/metrics/metrics";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { otpBuckets } from "./buckets";
 import { consumeCode } from "./consume-code";
 import { OtpError } from "./otp-error";
+import { useTestDatabase } from "@/test/support/seeded-test-database";
 
-let testDb: TestDatabase;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-});
-afterAll(async () => {
-  await testDb.close();
-});
-beforeEach(async () => {
-  await testDb.db.execute(sql`truncate users, otp_challenges, rate_events cascade`);
-});
+const testDb = useTestDatabase({ truncateBeforeEach: ["users", "otp_challenges", "rate_events"] });
 
 const consume = (challengeId: string, code: string, now: Date) =>
   testDb.db.transaction((tx) => consumeCode({ tx, keys: testKeys, challengeId, code, purpose: "sign_in", now }));

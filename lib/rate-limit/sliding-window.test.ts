@@ -1,24 +1,14 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rateEvents } from "@/db/schema";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { testEnv } from "@/test/support/test-env";
 import { checkWindow, countEvents, lockBuckets, recordEvent } from "./sliding-window";
+import { useTestDatabase } from "@/test/support/seeded-test-database";
 
 const T0 = new Date("2026-11-22T10:00:00Z");
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const window = { limit: 3, windowMs: 60_000 };
-let testDb: TestDatabase;
-
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-});
-afterAll(async () => {
-  await testDb.close();
-});
-beforeEach(async () => {
-  await testDb.db.execute(sql`truncate rate_events`);
-});
+const testDb = useTestDatabase({ truncateBeforeEach: ["rate_events"] });
 
 const record = (bucket: string, seconds: number, keepMs = 3_600_000) => testDb.db.transaction((tx) => recordEvent(tx, bucket, at(seconds), keepMs));
 

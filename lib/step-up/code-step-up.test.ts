@@ -1,27 +1,16 @@
-import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
 import { identifiers, otpChallenges, sessions, signInStepUps } from "@/db/schema";
-import { ensureSigningKey } from "@/lib/keys/ensure-signing-key";
 import { hashCode, type CodeMessage } from "@/lib/otp/request-code";
 import { parseIdentifier } from "@mimi-discovery/msp-kit";
 import { testKeys } from "@/test/support/otp-harness";
 import { createRecipients } from "@/test/support/recipients";
-import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { finishCodeStepUp, requestStepUpCode } from "./code-step-up";
 import { describeStepUp } from "./describe-step-up";
+import { useTestDatabase } from "@/test/support/seeded-test-database";
 
 const PHONE = "tel:+33612345678";
-let testDb: TestDatabase;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  await ensureSigningKey(testDb.db, testKeys.sealing);
-});
-afterAll(async () => {
-  await testDb.close();
-});
-beforeEach(async () => {
-  await testDb.db.execute(sql`truncate users, otp_challenges, rate_events, sign_in_step_ups cascade`);
-});
+const testDb = useTestDatabase({ signingKey: true, truncateBeforeEach: ["users", "otp_challenges", "rate_events", "sign_in_step_ups"] });
 
 /** Alice: an email and the number, no passkey; the number unproven for 60 days, then a code sign-in with it. */
 async function absentNumber() {
